@@ -1,0 +1,95 @@
+import type { ApiCall } from './seed';
+import { SEED } from './seed';
+import type { SessionStore } from './sessions';
+
+/** Country used for the cart's addresses and taxes, per currency of the seed data. */
+const COUNTRY_BY_CURRENCY: Record<string, string> = { EUR: 'DE', USD: 'US', GBP: 'GB', JPY: 'JP', KWD: 'KW' };
+
+export interface CheckoutDraft {
+  currency?: string;
+  quantity?: number;
+  country?: string;
+  email?: string;
+  customerId?: string;
+  /** Session metadata (processorUrl, allowedPaymentMethods, futureOrderNumber, ...). */
+  metadata?: Record<string, unknown>;
+  lifetimeMinutes?: number;
+  /** Create only the cart, no session. */
+  withoutSession?: boolean;
+}
+
+export interface CheckoutResult {
+  cartId: string;
+  cartVersion: number;
+  sessionId?: string;
+  amountPlanned: { centAmount: number; currencyCode: string; fractionDigits: number };
+}
+
+export class CheckoutDraftError extends Error {}
+
+function validate(draft: CheckoutDraft): Required<Pick<CheckoutDraft, 'currency' | 'quantity' | 'country'>> {
+  const currency = (draft.currency ?? 'EUR').toUpperCase();
+  const errors: string[] = [];
+  if (!(currency in SEED.prices)) errors.push(`currency must be one of ${Object.keys(SEED.prices).join(', ')}`);
+  const quantity = draft.quantity ?? 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1000) errors.push('quantity must be an integer from 1 to 1000');
+  const country = draft.country ?? COUNTRY_BY_CURRENCY[currency] ?? 'DE';
+  const zone = SEED.zones.find((z) => (z.countries as readonly string[]).includes(country));
+  if (!zone) errors.push(`country ${country} is not shipped to`);
+  else if (!(currency in zone.rates)) errors.push(`no shipping rate for ${currency} in ${country}`);
+  if (draft.metadata !== undefined && (typeof draft.metadata !== 'object' || draft.metadata === null || Array.isArray(draft.metadata)))
+    errors.push('metadata must be an object');
+  if (errors.length > 0) throw new CheckoutDraftError(errors.join('; '));
+  return { currency, quantity, country };
+}
+
+/**
+ * Creates a cart ready to pay (line item, shipping and billing address, shipping method,
+ * external taxes) and, unless told otherwise, a checkout session for it.
+ */
+export async function createCheckout(
+  api: ApiCall,
+  sessions: SessionStore,
+  draft: CheckoutDraft,
+  defaultMetadata: Record<string, unknown>,
+): Promise<CheckoutResult> {
+  const { currency, quantity, country } = validate(draft);
+  const taxRate = { name: `${country} VAT`, amount: SEED.taxRate, country, includedInPrice: true };
+  const address = {
+    key: 'main',
+    firstName: 'Sandra',
+    lastName: 'Box',
+    streetName: 'Sandbox Street',
+    streetNumber: '1',
+    postalCode: '10115',
+    city: 'Berlin',
+    country,
+    email: draft.email ?? 'shopper@example.com',
+  };
+  const cart = await api<{
+    id: string;
+    version: number;
+    totalPrice: { centAmount: number; currencyCode: string; fractionDigits: number };
+    taxedPrice?: { totalGross: { centAmount: number; currencyCode: string; fractionDigits: number } };
+  }>('POST', '/carts', {
+    currency,
+    country,
+    customerEmail: draft.email ?? 'shopper@example.com',
+    ...(draft.customerId ? { customerId: draft.customerId } : {}),
+    taxMode: 'External',
+    lineItems: [{ sku: SEED.sku, quantity, externalTaxRate: taxRate }],
+    shippingAddress: address,
+    billingAddress: address,
+    shippingMethod: { typeId: 'shipping-method', key: SEED.shippingMethodKey },
+    externalTaxRateForShippingMethod: taxRate,
+  });
+  const gross = cart.taxedPrice?.totalGross ?? cart.totalPrice;
+  const result: CheckoutResult = {
+    cartId: cart.id,
+    cartVersion: cart.version,
+    amountPlanned: { centAmount: gross.centAmount, currencyCode: gross.currencyCode, fractionDigits: gross.fractionDigits },
+  };
+  if (draft.withoutSession) return result;
+  const session = sessions.create(cart.id, { ...defaultMetadata, ...(draft.metadata ?? {}) }, draft.lifetimeMinutes);
+  return { ...result, sessionId: session.id };
+}

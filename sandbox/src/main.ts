@@ -1,0 +1,40 @@
+import { createCommercetoolsSandbox } from './commercetools/server';
+import { readSandboxEnv } from './env';
+
+/**
+ * Runs the sandbox's emulated upstreams in one process. Prints one `SANDBOX_READY {json}` line
+ * with the base URLs once every server listens (tests and `npm start` wait for it).
+ */
+async function main(): Promise<void> {
+  const env = readSandboxEnv(process.env);
+  const ct = await createCommercetoolsSandbox({
+    projectKey: env.projectKey,
+    logger: env.verbose,
+    sessionMetadata: { processorUrl: env.processorUrl },
+  });
+  const ctAddress = await ct.app.listen({ host: env.host, port: env.commercetoolsPort });
+
+  const urls = {
+    commercetools: ctAddress,
+    sessionApi: `${ctAddress}/session-api`,
+    projectKey: env.projectKey,
+  };
+  process.stdout.write(`SANDBOX_READY ${JSON.stringify(urls)}\n`);
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await ct.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  // A supervisor that dies without signalling us closes our stdin: follow it.
+  if (env.exitWithParent) process.stdin.on('end', () => void shutdown()).resume();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
