@@ -14,6 +14,5 @@ module.exports = (name, rootDir, extra = {}) => ({
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testTimeout: 20000,
   ...extra,
 });

@@ -84,8 +84,7 @@ export async function createCommercetoolsSandbox(options: CommercetoolsSandboxOp
     tokens,
     cartExists: async (cartId) => {
       try {
-        await mock.project(projectKey).get('cart', cartId);
-        return true;
+        return Boolean(await mock.project(projectKey).get('cart', cartId));
       } catch {
         return false;
       }

@@ -8,27 +8,47 @@ export function currencyFractionDigits(currencyCode: string): number {
   );
 }
 
-type CentMoney = { currencyCode: string; fractionDigits: number };
+type CentMoney = { centAmount: number; currencyCode: string; fractionDigits: number };
+type ShippingInfo = { price?: CentMoney; discountedPrice?: { value: CentMoney } };
+interface CartLike {
+  totalPrice?: CentMoney;
+  lineItems?: { totalPrice: CentMoney }[];
+  customLineItems?: { totalPrice: CentMoney }[];
+  shippingMode?: string;
+  shippingInfo?: ShippingInfo;
+  shipping?: { shippingInfo?: ShippingInfo }[];
+}
 
-function fixTotal(resource: unknown): void {
+function shippingCost(info: ShippingInfo | undefined): number {
+  return info?.discountedPrice?.value.centAmount ?? info?.price?.centAmount ?? 0;
+}
+
+function fixTotals(resource: unknown): void {
   if (!resource || typeof resource !== 'object' || !('totalPrice' in resource)) return;
-  const total = (resource as { totalPrice?: CentMoney }).totalPrice;
-  if (total && typeof total.currencyCode === 'string') {
-    total.fractionDigits = currencyFractionDigits(total.currencyCode);
-  }
+  const cart = resource as CartLike;
+  const total = cart.totalPrice;
+  if (!total || typeof total.currencyCode !== 'string') return;
+  total.fractionDigits = currencyFractionDigits(total.currencyCode);
+  const items = [...(cart.lineItems ?? []), ...(cart.customLineItems ?? [])].reduce((sum, item) => sum + item.totalPrice.centAmount, 0);
+  const shipping =
+    cart.shippingMode === 'Multiple'
+      ? (cart.shipping ?? []).reduce((sum, s) => sum + shippingCost(s.shippingInfo), 0)
+      : shippingCost(cart.shippingInfo);
+  total.centAmount = items + shipping;
 }
 
 /**
- * The mock creates every cart with `totalPrice.fractionDigits: 0` whatever the currency (its
- * actions only recompute `centAmount`). Real commercetools answers the currency's digits, and
- * the payments SDK copies that field into payment amounts, so the sandbox fixes carts and
- * orders on every write through the storage (a public option of the mock).
+ * Two money bugs of the mock, fixed on every write of a cart or order through the storage (a
+ * public option of the mock): it creates every cart with `totalPrice.fractionDigits: 0`
+ * whatever the currency, and its `totalPrice` leaves out the shipping price. Real
+ * commercetools answers the currency's digits and includes shipping, and the payments SDK
+ * copies both into payment amounts.
  */
 export function createFixedStorage(Base: typeof InMemoryStorage): InMemoryStorage {
   const storage = new Base();
   const add = storage.add.bind(storage);
   storage.add = (async (projectKey: string, typeId: string, obj: unknown, params?: unknown) => {
-    if (typeId === 'cart' || typeId === 'order') fixTotal(obj);
+    if (typeId === 'cart' || typeId === 'order') fixTotals(obj);
     return (add as (...args: unknown[]) => Promise<unknown>)(projectKey, typeId, obj, params);
   }) as InMemoryStorage['add'];
   return storage;

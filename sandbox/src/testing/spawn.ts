@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+export interface SpawnedService<T> {
+  /** What the service printed on its ready line. */
+  info: T;
+  process: ChildProcess;
+  /** Everything the service wrote to stdout and stderr so far (for diagnostics). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  /** TypeScript entry point, relative to the repository root; run with tsx. */
+  script: string;
+  env?: Record<string, string>;
+  /** Prefix of the stdout line that carries the ready JSON, e.g. `SANDBOX_READY`. */
+  readyPrefix: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Starts one of the project's services as a real child process and resolves once it printed its
+ * ready line. The child follows its parent: it exits when our stdin pipe closes.
+ */
+export function spawnService<T>(options: SpawnOptions): Promise<SpawnedService<T>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exit;
+    clearTimeout(timer);
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${options.name} did not become ready within ${options.timeoutMs ?? 20000} ms:\n${output}`));
+    }, options.timeoutMs ?? 20000);
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (line.startsWith(`${options.readyPrefix} `)) {
+          clearTimeout(timer);
+          resolve({ info: JSON.parse(line.slice(options.readyPrefix.length + 1)) as T, process: child, output: () => output, stop });
+        }
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+export interface SandboxUrls {
+  commercetools: string;
+  sessionApi: string;
+  projectKey: string;
+  stripe?: string;
+}
+
+/** The whole sandbox on free ports. */
+export function startSandbox(env: Record<string, string> = {}): Promise<SpawnedService<SandboxUrls>> {
+  return spawnService<SandboxUrls>({
+    name: 'sandbox',
+    script: 'sandbox/src/main.ts',
+    readyPrefix: 'SANDBOX_READY',
+    env: { SANDBOX_CT_PORT: '0', SANDBOX_STRIPE_PORT: '0', SANDBOX_EXIT_WITH_PARENT: 'true', ...env },
+  });
+}
+
+export interface JwtMockInfo {
+  url: string;
+  jwksUrl: string;
+  issuer: string;
+}
+
+export function startJwtMock(env: Record<string, string> = {}): Promise<SpawnedService<JwtMockInfo>> {
+  return spawnService<JwtMockInfo>({
+    name: 'jwt-mock',
+    script: 'jwt-mock/src/main.ts',
+    readyPrefix: 'JWT_MOCK_READY',
+    env: { JWT_MOCK_PORT: '0', JWT_MOCK_EXIT_WITH_PARENT: 'true', ...env },
+  });
+}
