@@ -10,7 +10,10 @@ module.exports = (name, rootDir, extra = {}) => ({
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
     'node_modules/jose/.+\\.js$': [
       'ts-jest',
-      { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }, diagnostics: false },
+      {
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
+        diagnostics: false,
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

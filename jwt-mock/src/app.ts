@@ -82,7 +82,9 @@ export async function buildJwtMock(options: JwtMockOptions): Promise<FastifyInst
     }
     if (errors.length > 0) return reply.code(400).send({ message: errors.join('; ') });
 
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
+      .sign(key.privateKey);
     return { token, kid: key.kid, expiresAt: claims.exp };
   });
 

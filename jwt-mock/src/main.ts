@@ -12,9 +12,11 @@ interface JwtMockEnv {
 function readEnv(env: NodeJS.ProcessEnv): JwtMockEnv {
   const errors: string[] = [];
   const port = Number(env.JWT_MOCK_PORT ?? 9000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push(`JWT_MOCK_PORT must be a port number, got "${env.JWT_MOCK_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    errors.push(`JWT_MOCK_PORT must be a port number, got "${env.JWT_MOCK_PORT}"`);
   const privateKeyPem = env.JWT_MOCK_PRIVATE_KEY?.replace(/\\n/g, '\n');
-  if (privateKeyPem && !privateKeyPem.includes('BEGIN PRIVATE KEY')) errors.push('JWT_MOCK_PRIVATE_KEY must be a PKCS#8 PEM');
+  if (privateKeyPem && !privateKeyPem.includes('BEGIN PRIVATE KEY'))
+    errors.push('JWT_MOCK_PRIVATE_KEY must be a PKCS#8 PEM');
   if (errors.length > 0) throw new Error(`invalid jwt-mock configuration:\n  - ${errors.join('\n  - ')}`);
   return {
     host: env.JWT_MOCK_HOST || '127.0.0.1',
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
     logger: process.env.JWT_MOCK_VERBOSE === 'true',
   });
   const address = await app.listen({ host: env.host, port: env.port });
-  process.stdout.write(`JWT_MOCK_READY ${JSON.stringify({ url: address, jwksUrl: `${address}/jwt/.well-known/jwks.json`, issuer: env.issuer })}\n`);
+  process.stdout.write(
+    `JWT_MOCK_READY ${JSON.stringify({ url: address, jwksUrl: `${address}/jwt/.well-known/jwks.json`, issuer: env.issuer })}\n`,
+  );
   const shutdown = () => void app.close().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -4,14 +4,20 @@ import { buildJwtMock } from '../src/app';
 
 const issuer = 'https://mc.example.test';
 
-async function start(options: Partial<Parameters<typeof buildJwtMock>[0]> = {}): Promise<{ app: FastifyInstance; url: string }> {
+async function start(
+  options: Partial<Parameters<typeof buildJwtMock>[0]> = {},
+): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildJwtMock({ issuer, projectKey: 'sandbox', ...options });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }
 
 async function token(url: string, claims: unknown): Promise<Response> {
-  return fetch(`${url}/jwt/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claims) });
+  return fetch(`${url}/jwt/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(claims),
+  });
 }
 
 describe('jwt-mock', () => {
@@ -34,14 +40,25 @@ describe('jwt-mock', () => {
     expect(res.status).toBe(200);
     const { token: jwt } = (await res.json()) as { token: string };
     expect(decodeProtectedHeader(jwt)).toMatchObject({ alg: 'RS256', kid: 'test-kid' });
-    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${url}/jwt/.well-known/jwks.json`)), { issuer });
-    expect(payload).toMatchObject({ sub: 'user-1', custom: 'x', iss: issuer, [`${issuer}/claims/project_key`]: 'sandbox' });
+    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${url}/jwt/.well-known/jwks.json`)), {
+      issuer,
+    });
+    expect(payload).toMatchObject({
+      sub: 'user-1',
+      custom: 'x',
+      iss: issuer,
+      [`${issuer}/claims/project_key`]: 'sandbox',
+    });
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
   it('lets the body override issuer, project key and expiry (to build invalid tokens for tests)', async () => {
     const past = Math.floor(Date.now() / 1000) - 60;
-    const res = await token(url, { iss: 'https://other.test', 'https://other.test/claims/project_key': 'other', exp: past });
+    const res = await token(url, {
+      iss: 'https://other.test',
+      'https://other.test/claims/project_key': 'other',
+      exp: past,
+    });
     const { token: jwt } = (await res.json()) as { token: string };
     const jwks = createRemoteJWKSet(new URL(`${url}/jwt/.well-known/jwks.json`));
     await expect(jwtVerify(jwt, jwks)).rejects.toThrow(/exp/);

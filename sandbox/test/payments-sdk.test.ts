@@ -8,7 +8,7 @@ import {
   getCartIdFromContext,
   setupPaymentSDK,
   type Logger,
-  type RequestContextData,
+  type RequestContextData as SdkContext,
 } from '@commercetools/connect-payments-sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { generateKeyPair, SignJWT } from 'jose';
@@ -23,7 +23,7 @@ import { clientToken, http } from './commercetools/helpers';
 
 declare module '@fastify/request-context' {
   interface RequestContextData {
-    sdk?: Partial<import('@commercetools/connect-payments-sdk').RequestContextData>;
+    sdk?: Partial<SdkContext>;
   }
 }
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
     clientId: 'connector-client',
     clientSecret: 'connector-secret',
     projectKey,
-    getContextFn: () => (requestContext.get('sdk') ?? {}) as RequestContextData,
+    getContextFn: () => (requestContext.get('sdk') ?? {}) as SdkContext,
     updateContextFn: (ctx) => requestContext.set('sdk', { ...(requestContext.get('sdk') ?? {}), ...ctx }),
     logger: silent,
   });
@@ -63,7 +63,7 @@ beforeAll(async () => {
     return reply.code(status).send({ message: error instanceof Error ? error.message : 'error' });
   });
   app.get('/session', { preHandler: [sdk.sessionHeaderAuthHookFn.authenticate()] }, async () => ({
-    cartId: getCartIdFromContext(requestContext.get('sdk') as RequestContextData),
+    cartId: getCartIdFromContext(requestContext.get('sdk') as SdkContext),
   }));
   app.get(
     '/operations',
@@ -85,7 +85,10 @@ afterAll(async () => {
 });
 
 async function checkout(json: Record<string, unknown> = {}) {
-  const res = await http<{ cartId: string; sessionId: string; amountPlanned: { centAmount: number } }>(`${ct}/_sandbox/checkout-session`, { json });
+  const res = await http<{ cartId: string; sessionId: string; amountPlanned: { centAmount: number } }>(
+    `${ct}/_sandbox/checkout-session`,
+    { json },
+  );
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -129,7 +132,9 @@ describe('OAuth2 hook and authority hook', () => {
     const minted = await http<{ access_token: string }>(`${ct}/_sandbox/tokens`, {
       json: { scope: `manage_project:${projectKey}`, expiresIn: -1 },
     });
-    const expired = await http(`${base}/operations`, { headers: { authorization: `Bearer ${minted.body.access_token}` } });
+    const expired = await http(`${base}/operations`, {
+      headers: { authorization: `Bearer ${minted.body.access_token}` },
+    });
     expect(expired.status).toBe(401);
   });
 });
@@ -152,7 +157,9 @@ describe('JWT hook', () => {
   });
 
   it('rejects a wrong project key', async () => {
-    expect((await call(await mcToken({ [`${jwtMock.info.issuer}/claims/project_key`]: 'other-project' }))).status).toBe(401);
+    expect((await call(await mcToken({ [`${jwtMock.info.issuer}/claims/project_key`]: 'other-project' }))).status).toBe(
+      401,
+    );
   });
 
   it('rejects an expired token', async () => {
@@ -162,7 +169,10 @@ describe('JWT hook', () => {
 
   it('rejects a token signed with a key whose kid is not in the JWKS', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const rogue = await new SignJWT({ iss: jwtMock.info.issuer, [`${jwtMock.info.issuer}/claims/project_key`]: projectKey })
+    const rogue = await new SignJWT({
+      iss: jwtMock.info.issuer,
+      [`${jwtMock.info.issuer}/claims/project_key`]: projectKey,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'rogue-kid' })
       .setIssuedAt()
       .setExpirationTime('1h')
@@ -182,7 +192,10 @@ describe('payment, cart and order services', () => {
       amountPlanned: amount,
       paymentMethodInfo: { paymentInterface: 'stripe', method: 'card' },
     });
-    const withPayment = await sdk.ctCartService.addPayment({ resource: { id: cart.id, version: cart.version }, paymentId: payment.id });
+    const withPayment = await sdk.ctCartService.addPayment({
+      resource: { id: cart.id, version: cart.version },
+      paymentId: payment.id,
+    });
     expect(withPayment.paymentInfo?.payments.map((p) => p.id)).toEqual([payment.id]);
 
     const authorized = await sdk.ctPaymentService.updatePayment({
@@ -191,22 +204,34 @@ describe('payment, cart and order services', () => {
       transaction: { type: 'Authorization', amount, interactionId: 'pi_sdk_1', state: 'Success' },
     });
     expect(authorized.interfaceId).toBe('pi_sdk_1');
-    expect(authorized.transactions).toEqual([expect.objectContaining({ type: 'Authorization', state: 'Success', interactionId: 'pi_sdk_1' })]);
+    expect(authorized.transactions).toEqual([
+      expect.objectContaining({ type: 'Authorization', state: 'Success', interactionId: 'pi_sdk_1' }),
+    ]);
 
     const found = await sdk.ctPaymentService.findPaymentsByInterfaceId({ interfaceId: 'pi_sdk_1' });
     expect(found.map((p) => p.id)).toEqual([payment.id]);
-    await expect(sdk.ctCartService.getPaymentAmount({ cart: await sdk.ctCartService.getCart({ id: cartId }) })).rejects.toThrow(/paid in full/);
+    await expect(
+      sdk.ctCartService.getPaymentAmount({ cart: await sdk.ctCartService.getCart({ id: cartId }) }),
+    ).rejects.toThrow(/paid in full/);
 
     const latest = await sdk.ctCartService.getCart({ id: cartId });
     const order = await sdk.ctAPI.client
       .orders()
-      .post({ body: { cart: { typeId: 'cart', id: cartId }, version: latest.version, orderNumber: `sdk-${cartId.slice(0, 8)}` } })
+      .post({
+        body: {
+          cart: { typeId: 'cart', id: cartId },
+          version: latest.version,
+          orderNumber: `sdk-${cartId.slice(0, 8)}`,
+        },
+      })
       .execute();
     expect(order.statusCode).toBe(201);
     expect(order.body.paymentInfo?.payments.map((p) => p.id)).toEqual([payment.id]);
     const byPayment = await sdk.ctOrderService.getOrderByPaymentId({ paymentId: payment.id });
     expect(byPayment.id).toBe(order.body.id);
-    expect(byPayment.totalPrice).toEqual(expect.objectContaining({ centAmount: amountPlanned.centAmount, fractionDigits: 2 }));
+    expect(byPayment.totalPrice).toEqual(
+      expect.objectContaining({ centAmount: amountPlanned.centAmount, fractionDigits: 2 }),
+    );
   });
 });
 
@@ -215,9 +240,14 @@ describe('fault injection and request counters', () => {
     const { cartId } = await checkout();
     const cart = await sdk.ctCartService.getCart({ id: cartId });
     const amount = await sdk.ctCartService.getPaymentAmount({ cart });
-    const payment = await sdk.ctPaymentService.createPayment({ amountPlanned: amount, paymentMethodInfo: { paymentInterface: 'stripe' } });
+    const payment = await sdk.ctPaymentService.createPayment({
+      amountPlanned: amount,
+      paymentMethodInfo: { paymentInterface: 'stripe' },
+    });
 
-    const fault = await http(`${ct}/_sandbox/faults`, { json: { method: 'POST', path: `/${projectKey}/payments/${payment.id}`, status: 409, times: 1 } });
+    const fault = await http(`${ct}/_sandbox/faults`, {
+      json: { method: 'POST', path: `/${projectKey}/payments/${payment.id}`, status: 409, times: 1 },
+    });
     expect(fault.status).toBe(201);
     await http(`${ct}/_sandbox/counters`, { method: 'DELETE' });
 
@@ -227,8 +257,13 @@ describe('fault injection and request counters', () => {
     });
     expect(updated.transactions).toHaveLength(1);
 
-    const counters = await http<{ byRoute: Record<string, { count: number; statuses: Record<string, number> }> }>(`${ct}/_sandbox/counters`);
-    expect(counters.body.byRoute['POST /:projectKey/payments/:id']).toEqual({ count: 2, statuses: { '409': 1, '200': 1 } });
+    const counters = await http<{ byRoute: Record<string, { count: number; statuses: Record<string, number> }> }>(
+      `${ct}/_sandbox/counters`,
+    );
+    expect(counters.body.byRoute['POST /:projectKey/payments/:id']).toEqual({
+      count: 2,
+      statuses: { '409': 1, '200': 1 },
+    });
     expect(counters.body.byRoute['GET /:projectKey/payments/:id']?.count).toBeGreaterThanOrEqual(1);
     expect((await http<{ faults: unknown[] }>(`${ct}/_sandbox/faults`)).body.faults).toEqual([]);
   });
@@ -261,7 +296,9 @@ describe('fault injection and request counters', () => {
   });
 
   it('rejects an invalid fault with 400 and lists nothing new', async () => {
-    const res = await http<{ message: string }>(`${ct}/_sandbox/faults`, { json: { method: 'GET', path: 'no-slash', times: 0 } });
+    const res = await http<{ message: string }>(`${ct}/_sandbox/faults`, {
+      json: { method: 'GET', path: 'no-slash', times: 0 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/path/);
     expect(res.body.message).toMatch(/times/);

@@ -32,12 +32,16 @@ function validate(draft: CheckoutDraft): Required<Pick<CheckoutDraft, 'currency'
   const errors: string[] = [];
   if (!(currency in SEED.prices)) errors.push(`currency must be one of ${Object.keys(SEED.prices).join(', ')}`);
   const quantity = draft.quantity ?? 1;
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1000) errors.push('quantity must be an integer from 1 to 1000');
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1000)
+    errors.push('quantity must be an integer from 1 to 1000');
   const country = draft.country ?? COUNTRY_BY_CURRENCY[currency] ?? 'DE';
   const zone = SEED.zones.find((z) => (z.countries as readonly string[]).includes(country));
   if (!zone) errors.push(`country ${country} is not shipped to`);
   else if (!(currency in zone.rates)) errors.push(`no shipping rate for ${currency} in ${country}`);
-  if (draft.metadata !== undefined && (typeof draft.metadata !== 'object' || draft.metadata === null || Array.isArray(draft.metadata)))
+  if (
+    draft.metadata !== undefined &&
+    (typeof draft.metadata !== 'object' || draft.metadata === null || Array.isArray(draft.metadata))
+  )
     errors.push('metadata must be an object');
   if (errors.length > 0) throw new CheckoutDraftError(errors.join('; '));
   return { currency, quantity, country };
@@ -87,7 +91,11 @@ export async function createCheckout(
   const result: CheckoutResult = {
     cartId: cart.id,
     cartVersion: cart.version,
-    amountPlanned: { centAmount: gross.centAmount, currencyCode: gross.currencyCode, fractionDigits: gross.fractionDigits },
+    amountPlanned: {
+      centAmount: gross.centAmount,
+      currencyCode: gross.currencyCode,
+      fractionDigits: gross.fractionDigits,
+    },
   };
   if (draft.withoutSession) return result;
   const session = sessions.create(cart.id, { ...defaultMetadata, ...(draft.metadata ?? {}) }, draft.lifetimeMinutes);

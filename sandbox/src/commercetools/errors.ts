@@ -7,9 +7,18 @@ export function ctError(statusCode: number, code: string, message: string, extra
 export function defaultCtFaultBody(status: number): unknown {
   switch (status) {
     case 409:
-      return ctError(409, 'ConcurrentModification', 'Object has a different version than expected (injected by the sandbox).');
+      return ctError(
+        409,
+        'ConcurrentModification',
+        'Object has a different version than expected (injected by the sandbox).',
+      );
     case 401:
-      return { statusCode: 401, message: 'invalid_token', errors: [{ code: 'invalid_token', message: 'invalid_token' }], error: 'invalid_token' };
+      return {
+        statusCode: 401,
+        message: 'invalid_token',
+        errors: [{ code: 'invalid_token', message: 'invalid_token' }],
+        error: 'invalid_token',
+      };
     case 403:
       return ctError(403, 'insufficient_scope', 'Insufficient scope (injected by the sandbox).');
     case 404:

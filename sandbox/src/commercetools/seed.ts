@@ -14,7 +14,12 @@ export const SEED = {
   prices: { EUR: 2500, USD: 2700, GBP: 2200, JPY: 3000, KWD: 8250 } as Record<string, number>,
   /** Shipping rates by zone and currency, in minor units. */
   zones: [
-    { key: 'europe', name: 'Europe', countries: ['DE', 'NL', 'FR', 'BE', 'AT', 'ES', 'IT', 'IE', 'GB'], rates: { EUR: 499, GBP: 450 } },
+    {
+      key: 'europe',
+      name: 'Europe',
+      countries: ['DE', 'NL', 'FR', 'BE', 'AT', 'ES', 'IT', 'IE', 'GB'],
+      rates: { EUR: 499, GBP: 450 },
+    },
     { key: 'north-america', name: 'North America', countries: ['US', 'CA'], rates: { USD: 599 } },
     { key: 'asia', name: 'Asia', countries: ['JP', 'KW'], rates: { JPY: 600, KWD: 1500 } },
   ],
@@ -27,7 +32,12 @@ export async function seedProject(api: ApiCall): Promise<void> {
     key: SEED.taxCategoryKey,
     name: 'Standard',
     rates: SEED.zones.flatMap((zone) =>
-      zone.countries.map((country) => ({ name: `${country} standard`, amount: SEED.taxRate, includedInPrice: true, country })),
+      zone.countries.map((country) => ({
+        name: `${country} standard`,
+        amount: SEED.taxRate,
+        includedInPrice: true,
+        country,
+      })),
     ),
   });
 

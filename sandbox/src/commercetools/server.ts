@@ -34,7 +34,9 @@ const SANDBOX_CLIENT_ID = 'sandbox-internal';
  * token endpoint) plus what the mock lacks: token introspection, the Session API, a usable
  * default scope, correct cart money digits, seed data, test controls under `/_sandbox/`.
  */
-export async function createCommercetoolsSandbox(options: CommercetoolsSandboxOptions = {}): Promise<CommercetoolsSandbox> {
+export async function createCommercetoolsSandbox(
+  options: CommercetoolsSandboxOptions = {},
+): Promise<CommercetoolsSandbox> {
   const projectKey = options.projectKey ?? 'sandbox';
   const sessionPath = options.sessionPath ?? '/session-api';
   // ESM-only package: loaded with a real dynamic import from this CommonJS module.
@@ -110,9 +112,20 @@ export async function createCommercetoolsSandbox(options: CommercetoolsSandboxOp
   app.post<{ Body: { clientId?: string; scope?: string; expiresIn?: number } | undefined }>(
     `${CONTROL_PREFIX}/tokens`,
     async (request, reply) => {
-      const { clientId = 'sandbox-client', scope = `manage_project:${projectKey}`, expiresIn = 3600 } = request.body ?? {};
-      if (typeof scope !== 'string' || typeof clientId !== 'string' || typeof expiresIn !== 'number' || !Number.isFinite(expiresIn)) {
-        return reply.code(400).send(ctError(400, 'InvalidInput', 'clientId and scope must be strings, expiresIn a number of seconds'));
+      const {
+        clientId = 'sandbox-client',
+        scope = `manage_project:${projectKey}`,
+        expiresIn = 3600,
+      } = request.body ?? {};
+      if (
+        typeof scope !== 'string' ||
+        typeof clientId !== 'string' ||
+        typeof expiresIn !== 'number' ||
+        !Number.isFinite(expiresIn)
+      ) {
+        return reply
+          .code(400)
+          .send(ctError(400, 'InvalidInput', 'clientId and scope must be strings, expiresIn a number of seconds'));
       }
       return reply.code(201).send(tokens.mint(clientId, scope, expiresIn));
     },

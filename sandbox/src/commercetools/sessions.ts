@@ -26,7 +26,11 @@ const DEFAULT_LIFETIME_MINUTES = 60;
 export class SessionStore {
   private sessions = new Map<string, CheckoutSession>();
 
-  create(cartId: string, metadata: Record<string, unknown>, lifetimeMinutes = DEFAULT_LIFETIME_MINUTES): CheckoutSession {
+  create(
+    cartId: string,
+    metadata: Record<string, unknown>,
+    lifetimeMinutes = DEFAULT_LIFETIME_MINUTES,
+  ): CheckoutSession {
     const now = new Date();
     const session: CheckoutSession = {
       id: randomUUID(),
@@ -49,7 +53,11 @@ export class SessionStore {
       session.state = 'EXPIRED';
       session.lastModifiedAt = new Date().toISOString();
     }
-    return { ...session, activeCart: { cartRef: { ...session.activeCart.cartRef } }, metadata: { ...session.metadata } };
+    return {
+      ...session,
+      activeCart: { cartRef: { ...session.activeCart.cartRef } },
+      metadata: { ...session.metadata },
+    };
   }
 
   expire(id: string): CheckoutSession | undefined {
@@ -90,7 +98,15 @@ export function registerSessionRoutes(app: FastifyInstance, options: SessionRout
     const { projectKey } = request.params;
     const scopes = info.scope.split(' ');
     if (!scopes.includes(`manage_sessions:${projectKey}`) && !scopes.includes(`manage_project:${projectKey}`)) {
-      return reply.code(403).send(ctError(403, 'insufficient_scope', `Insufficient scope. One of the following scopes is missing: manage_sessions:${projectKey}`));
+      return reply
+        .code(403)
+        .send(
+          ctError(
+            403,
+            'insufficient_scope',
+            `Insufficient scope. One of the following scopes is missing: manage_sessions:${projectKey}`,
+          ),
+        );
     }
     if (projectKey !== options.projectKey) {
       return reply.code(404).send(ctError(404, 'ResourceNotFound', `The project '${projectKey}' does not exist.`));
@@ -107,7 +123,9 @@ export function registerSessionRoutes(app: FastifyInstance, options: SessionRout
         return reply.code(400).send(ctError(400, 'InvalidInput', 'cart.cartRef.id is required.'));
       }
       if (!(await options.cartExists(cartId))) {
-        return reply.code(400).send(ctError(400, 'ReferencedResourceNotFound', `The cart with ID '${cartId}' was not found.`));
+        return reply
+          .code(400)
+          .send(ctError(400, 'ReferencedResourceNotFound', `The cart with ID '${cartId}' was not found.`));
       }
       const metadata = body.metadata ?? {};
       if (typeof metadata !== 'object' || Array.isArray(metadata)) {
@@ -115,7 +133,9 @@ export function registerSessionRoutes(app: FastifyInstance, options: SessionRout
       }
       const lifetime = body.lifetimeMinutes ?? DEFAULT_LIFETIME_MINUTES;
       if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > 1440) {
-        return reply.code(400).send(ctError(400, 'InvalidInput', 'lifetimeMinutes must be an integer between 1 and 1440.'));
+        return reply
+          .code(400)
+          .send(ctError(400, 'InvalidInput', 'lifetimeMinutes must be an integer between 1 and 1440.'));
       }
       return reply.code(201).send(store.create(cartId, metadata as Record<string, unknown>, lifetime));
     },
@@ -127,7 +147,9 @@ export function registerSessionRoutes(app: FastifyInstance, options: SessionRout
     async (request, reply) => {
       const session = store.get(request.params.id);
       if (!session) {
-        return reply.code(404).send(ctError(404, 'ResourceNotFound', `The session with ID '${request.params.id}' was not found.`));
+        return reply
+          .code(404)
+          .send(ctError(404, 'ResourceNotFound', `The session with ID '${request.params.id}' was not found.`));
       }
       return session;
     },

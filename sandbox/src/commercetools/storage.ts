@@ -29,7 +29,10 @@ function fixTotals(resource: unknown): void {
   const total = cart.totalPrice;
   if (!total || typeof total.currencyCode !== 'string') return;
   total.fractionDigits = currencyFractionDigits(total.currencyCode);
-  const items = [...(cart.lineItems ?? []), ...(cart.customLineItems ?? [])].reduce((sum, item) => sum + item.totalPrice.centAmount, 0);
+  const items = [...(cart.lineItems ?? []), ...(cart.customLineItems ?? [])].reduce(
+    (sum, item) => sum + item.totalPrice.centAmount,
+    0,
+  );
   const shipping =
     cart.shippingMode === 'Multiple'
       ? (cart.shipping ?? []).reduce((sum, s) => sum + shippingCost(s.shippingInfo), 0)

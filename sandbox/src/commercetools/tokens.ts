@@ -28,7 +28,11 @@ export class TokenRegistry {
   }
 
   /** Mints a token directly (test control), e.g. with a chosen scope or an expiry in the past. */
-  mint(clientId: string, scope: string, expiresInSeconds: number): { access_token: string; expires_in: number; scope: string } {
+  mint(
+    clientId: string,
+    scope: string,
+    expiresInSeconds: number,
+  ): { access_token: string; expires_in: number; scope: string } {
     const token = {
       access_token: randomBytes(24).toString('base64url'),
       token_type: 'Bearer' as const,
@@ -75,12 +79,14 @@ export function installOAuthExtras(app: FastifyInstance, registry: TokenRegistry
     const query = request.query as Record<string, unknown>;
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!query.scope) {
-      query.scope = typeof body.scope === 'string' && body.scope.length > 0 ? body.scope : `manage_project:${projectKey}`;
+      query.scope =
+        typeof body.scope === 'string' && body.scope.length > 0 ? body.scope : `manage_project:${projectKey}`;
     }
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'POST' || !request.url.startsWith('/oauth/token') || reply.statusCode !== 200) return payload;
+    if (request.method !== 'POST' || !request.url.startsWith('/oauth/token') || reply.statusCode !== 200)
+      return payload;
     if (typeof payload !== 'string') return payload;
     try {
       const token = JSON.parse(payload) as { access_token?: string; expires_in?: number; scope?: string };
@@ -125,7 +131,9 @@ export function installOAuthExtras(app: FastifyInstance, registry: TokenRegistry
     const body = (request.body ?? {}) as Record<string, unknown>;
     const token = typeof body.token === 'string' ? body.token : undefined;
     if (!token) {
-      return reply.code(400).send({ ...ctError(400, 'invalid_request', 'Missing required parameter: token.'), error: 'invalid_request' });
+      return reply
+        .code(400)
+        .send({ ...ctError(400, 'invalid_request', 'Missing required parameter: token.'), error: 'invalid_request' });
     }
     const info = registry.lookup(token);
     if (!info || !info.active) return { active: false };

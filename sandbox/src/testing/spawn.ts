@@ -59,7 +59,12 @@ export function spawnService<T>(options: SpawnOptions): Promise<SpawnedService<T
         buffer = buffer.slice(newline + 1);
         if (line.startsWith(`${options.readyPrefix} `)) {
           clearTimeout(timer);
-          resolve({ info: JSON.parse(line.slice(options.readyPrefix.length + 1)) as T, process: child, output: () => output, stop });
+          resolve({
+            info: JSON.parse(line.slice(options.readyPrefix.length + 1)) as T,
+            process: child,
+            output: () => output,
+            stop,
+          });
         }
       }
     });

@@ -28,7 +28,10 @@ export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
 }
 
-export async function clientToken(ctUrl: string, scope?: string): Promise<{ access_token: string; scope: string; expires_in: number }> {
+export async function clientToken(
+  ctUrl: string,
+  scope?: string,
+): Promise<{ access_token: string; scope: string; expires_in: number }> {
   const res = await http<{ access_token: string; scope: string; expires_in: number }>(`${ctUrl}/oauth/token`, {
     headers: { authorization: basic('test-client', 'test-secret') },
     form: { grant_type: 'client_credentials', ...(scope ? { scope } : {}) },

@@ -23,19 +23,33 @@ describe('OAuth2 token and introspection', () => {
 
   it('introspects an issued token as active with scope, client and expiry', async () => {
     const token = await clientToken(ct, 'view_orders:sandbox manage_payments:sandbox');
-    const res = await http(`${ct}/oauth/introspect`, { headers: { authorization: basic('connector', 'secret') }, form: { token: token.access_token } });
+    const res = await http(`${ct}/oauth/introspect`, {
+      headers: { authorization: basic('connector', 'secret') },
+      form: { token: token.access_token },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ active: true, scope: 'view_orders:sandbox manage_payments:sandbox', client_id: 'test-client', exp: expect.any(Number) });
+    expect(res.body).toEqual({
+      active: true,
+      scope: 'view_orders:sandbox manage_payments:sandbox',
+      client_id: 'test-client',
+      exp: expect.any(Number),
+    });
     expect(res.body.exp as number).toBeGreaterThan(Date.now());
   });
 
   it('introspects unknown and expired tokens as inactive, and the API refuses an expired token', async () => {
-    const unknown = await http(`${ct}/oauth/introspect`, { headers: { authorization: basic('c', 's') }, form: { token: 'nope' } });
+    const unknown = await http(`${ct}/oauth/introspect`, {
+      headers: { authorization: basic('c', 's') },
+      form: { token: 'nope' },
+    });
     expect(unknown.body).toEqual({ active: false });
 
     const minted = await http<{ access_token: string }>(`${ct}/_sandbox/tokens`, { json: { expiresIn: -10 } });
     expect(minted.status).toBe(201);
-    const expired = await http(`${ct}/oauth/introspect`, { headers: { authorization: basic('c', 's') }, form: { token: minted.body.access_token } });
+    const expired = await http(`${ct}/oauth/introspect`, {
+      headers: { authorization: basic('c', 's') },
+      form: { token: minted.body.access_token },
+    });
     expect(expired.body).toEqual({ active: false });
     const api = await http(`${ct}/sandbox/carts`, { headers: { authorization: `Bearer ${minted.body.access_token}` } });
     expect(api.status).toBe(401);
@@ -56,8 +70,13 @@ describe('seed data and the checkout helper', () => {
   it('serves a published product with EUR price, a tax category, zones and a shipping method', async () => {
     const { access_token } = await clientToken(ct);
     const auth = { authorization: `Bearer ${access_token}` };
-    const products = await http<{ results: { key: string; masterData: { published: boolean } }[] }>(`${ct}/sandbox/products`, { headers: auth });
-    expect(products.body.results).toEqual([expect.objectContaining({ key: 'sandbox-tshirt', masterData: expect.objectContaining({ published: true }) })]);
+    const products = await http<{ results: { key: string; masterData: { published: boolean } }[] }>(
+      `${ct}/sandbox/products`,
+      { headers: auth },
+    );
+    expect(products.body.results).toEqual([
+      expect.objectContaining({ key: 'sandbox-tshirt', masterData: expect.objectContaining({ published: true }) }),
+    ]);
     const shipping = await http<{ results: { key: string }[] }>(`${ct}/sandbox/shipping-methods`, { headers: auth });
     expect(shipping.body.results.map((s) => s.key)).toEqual(['standard']);
     const taxes = await http<{ count: number }>(`${ct}/sandbox/tax-categories`, { headers: auth });
@@ -72,24 +91,39 @@ describe('seed data and the checkout helper', () => {
     ['USD', 1, 2700 + 599, 2],
     ['JPY', 2, 2 * 3000 + 600, 0],
     ['KWD', 1, 8250 + 1500, 3],
-  ])('creates a ready %s cart (x%d) with the right gross total and currency digits', async (currency, quantity, total, digits) => {
-    const res = await http<{ cartId: string; sessionId: string; amountPlanned: Record<string, unknown> }>(`${ct}/_sandbox/checkout-session`, {
-      json: { currency, quantity },
-    });
-    expect(res.status).toBe(201);
-    expect(res.body.amountPlanned).toEqual({ centAmount: total, currencyCode: currency, fractionDigits: digits });
-    const { access_token } = await clientToken(ct);
-    const cart = await http<Record<string, any>>(`${ct}/sandbox/carts/${res.body.cartId}`, { headers: { authorization: `Bearer ${access_token}` } });
-    expect(cart.body.totalPrice).toEqual({ type: 'centPrecision', centAmount: total, currencyCode: currency, fractionDigits: digits });
-    expect(cart.body.taxedPrice.totalGross.centAmount).toBe(total);
-    expect(cart.body.shippingAddress.country).toEqual(expect.any(String));
-    expect(cart.body.billingAddress.country).toEqual(cart.body.shippingAddress.country);
-    expect(cart.body.shippingInfo.shippingMethodName).toBe('Standard shipping');
-    expect(cart.body.lineItems).toHaveLength(1);
-  });
+  ])(
+    'creates a ready %s cart (x%d) with the right gross total and currency digits',
+    async (currency, quantity, total, digits) => {
+      const res = await http<{ cartId: string; sessionId: string; amountPlanned: Record<string, unknown> }>(
+        `${ct}/_sandbox/checkout-session`,
+        {
+          json: { currency, quantity },
+        },
+      );
+      expect(res.status).toBe(201);
+      expect(res.body.amountPlanned).toEqual({ centAmount: total, currencyCode: currency, fractionDigits: digits });
+      const { access_token } = await clientToken(ct);
+      const cart = await http<Record<string, any>>(`${ct}/sandbox/carts/${res.body.cartId}`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(cart.body.totalPrice).toEqual({
+        type: 'centPrecision',
+        centAmount: total,
+        currencyCode: currency,
+        fractionDigits: digits,
+      });
+      expect(cart.body.taxedPrice.totalGross.centAmount).toBe(total);
+      expect(cart.body.shippingAddress.country).toEqual(expect.any(String));
+      expect(cart.body.billingAddress.country).toEqual(cart.body.shippingAddress.country);
+      expect(cart.body.shippingInfo.shippingMethodName).toBe('Standard shipping');
+      expect(cart.body.lineItems).toHaveLength(1);
+    },
+  );
 
   it('rejects an unknown currency or quantity with a 400 naming the problem', async () => {
-    const res = await http<{ message: string }>(`${ct}/_sandbox/checkout-session`, { json: { currency: 'XXX', quantity: 0 } });
+    const res = await http<{ message: string }>(`${ct}/_sandbox/checkout-session`, {
+      json: { currency: 'XXX', quantity: 0 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/currency/);
     expect(res.body.message).toMatch(/quantity/);
@@ -98,12 +132,17 @@ describe('seed data and the checkout helper', () => {
 
 describe('Session API', () => {
   it('creates and reads an ACTIVE session bound to a cart, with metadata', async () => {
-    const checkout = await http<{ cartId: string }>(`${ct}/_sandbox/checkout-session`, { json: { withoutSession: true } });
+    const checkout = await http<{ cartId: string }>(`${ct}/_sandbox/checkout-session`, {
+      json: { withoutSession: true },
+    });
     const { access_token } = await clientToken(ct, 'manage_sessions:sandbox');
     const auth = { authorization: `Bearer ${access_token}` };
     const created = await http<{ id: string; state: string }>(`${sandbox.info.sessionApi}/sandbox/sessions`, {
       headers: auth,
-      json: { cart: { cartRef: { id: checkout.body.cartId } }, metadata: { processorUrl: 'http://p', allowedPaymentMethods: ['card'] } },
+      json: {
+        cart: { cartRef: { id: checkout.body.cartId } },
+        metadata: { processorUrl: 'http://p', allowedPaymentMethods: ['card'] },
+      },
     });
     expect(created.status).toBe(201);
     const read = await http(`${sandbox.info.sessionApi}/sandbox/sessions/${created.body.id}`, { headers: auth });
@@ -121,7 +160,9 @@ describe('Session API', () => {
     const expired = await http(`${ct}/_sandbox/sessions/${checkout.body.sessionId}/expire`, { method: 'POST' });
     expect(expired.body.state).toBe('EXPIRED');
     const { access_token } = await clientToken(ct);
-    const read = await http(`${sandbox.info.sessionApi}/sandbox/sessions/${checkout.body.sessionId}`, { headers: { authorization: `Bearer ${access_token}` } });
+    const read = await http(`${sandbox.info.sessionApi}/sandbox/sessions/${checkout.body.sessionId}`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(read.body.state).toBe('EXPIRED');
   });
 
@@ -129,10 +170,23 @@ describe('Session API', () => {
     const { access_token } = await clientToken(ct);
     const auth = { authorization: `Bearer ${access_token}` };
     expect((await http(`${sandbox.info.sessionApi}/sandbox/sessions/unknown`, { headers: auth })).status).toBe(404);
-    expect((await http(`${sandbox.info.sessionApi}/sandbox/sessions`, { headers: auth, json: { cart: { cartRef: { id: 'nope' } } } })).status).toBe(400);
+    expect(
+      (
+        await http(`${sandbox.info.sessionApi}/sandbox/sessions`, {
+          headers: auth,
+          json: { cart: { cartRef: { id: 'nope' } } },
+        })
+      ).status,
+    ).toBe(400);
     expect((await http(`${sandbox.info.sessionApi}/sandbox/sessions/unknown`)).status).toBe(401);
     const weak = await clientToken(ct, 'view_products:sandbox');
-    expect((await http(`${sandbox.info.sessionApi}/sandbox/sessions/unknown`, { headers: { authorization: `Bearer ${weak.access_token}` } })).status).toBe(403);
+    expect(
+      (
+        await http(`${sandbox.info.sessionApi}/sandbox/sessions/unknown`, {
+          headers: { authorization: `Bearer ${weak.access_token}` },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -144,7 +198,9 @@ describe('reset', () => {
     const { access_token } = await clientToken(ct);
     const auth = { authorization: `Bearer ${access_token}` };
     expect((await http(`${ct}/sandbox/carts/${before.body.cartId}`, { headers: auth })).status).toBe(404);
-    expect((await http(`${sandbox.info.sessionApi}/sandbox/sessions/${before.body.sessionId}`, { headers: auth })).status).toBe(404);
+    expect(
+      (await http(`${sandbox.info.sessionApi}/sandbox/sessions/${before.body.sessionId}`, { headers: auth })).status,
+    ).toBe(404);
     const products = await http<{ count: number }>(`${ct}/sandbox/products`, { headers: auth });
     expect(products.body.count).toBe(1);
     // Counted since the reset: the token request and the three reads above.
