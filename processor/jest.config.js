@@ -1,2 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = { ...require('../jest.preset.js')('processor', __dirname), testTimeout: 30000 };
+module.exports = require('../jest.preset.js')('processor', __dirname);
