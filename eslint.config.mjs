@@ -10,6 +10,7 @@ const nodeGlobals = {
   URL: 'readonly',
   setTimeout: 'readonly',
   clearTimeout: 'readonly',
+  jest: 'readonly',
 };
 
 export default tseslint.config(

@@ -17,5 +17,6 @@ module.exports = (name, rootDir, extra = {}) => ({
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  setupFilesAfterEnv: [require.resolve('./jest.setup.js')],
   ...extra,
 });
