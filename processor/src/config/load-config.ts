@@ -1,0 +1,241 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import {
+  BILLING_ADDRESS_COLLECTION,
+  CAPTURE_METHODS,
+  describeKeys,
+  EnvSchema,
+  LOG_LEVELS,
+  type Env,
+  type EnvKey,
+} from './schema';
+
+export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
+export type BillingAddressCollection = (typeof BILLING_ADDRESS_COLLECTION)[number];
+
+const AppearanceSchema = Type.Object(
+  {
+    theme: Type.Optional(Type.Union([Type.Literal('stripe'), Type.Literal('night'), Type.Literal('flat')])),
+    variables: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+    rules: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.String()))),
+    labels: Type.Optional(Type.Union([Type.Literal('above'), Type.Literal('floating')])),
+    inputs: Type.Optional(Type.Union([Type.Literal('spaced'), Type.Literal('condensed')])),
+    disableAnimations: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type Appearance = Static<typeof AppearanceSchema>;
+
+const LayoutSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal('tabs'), Type.Literal('accordion'), Type.Literal('auto')]),
+    defaultCollapsed: Type.Optional(Type.Boolean()),
+    radios: Type.Optional(Type.Boolean()),
+    spacedAccordionItems: Type.Optional(Type.Boolean()),
+    visibleAccordionItemsCount: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type Layout = Static<typeof LayoutSchema>;
+
+export interface Config {
+  commercetools: {
+    projectKey: string;
+    clientId: string;
+    clientSecret: string;
+    authUrl: string;
+    apiUrl: string;
+    sessionUrl: string;
+    checkoutUrl: string;
+    jwksUrl: string;
+    jwtIssuer: string;
+  };
+  stripe: {
+    secretKey: string;
+    publishableKey: string;
+    webhookSigningSecret: string;
+    /** `test` or `live`, from the keys. */
+    mode: 'test' | 'live';
+    captureMethod: CaptureMethod;
+    /** Empty: automatic payment methods (what the Stripe dashboard enables). */
+    paymentMethodTypes: readonly string[];
+    appearance?: Appearance;
+    layout: Layout;
+    billingAddressCollection: BillingAddressCollection;
+    applePayDomainAssociation?: string;
+    /** Emulator base URL (local runs); undefined means api.stripe.com. */
+    apiUrl?: string;
+  };
+  merchantReturnUrl: string;
+  allowedOrigins: readonly string[];
+  server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const PLACEHOLDER =
+  /^(x+|changeme|change-me|todo|tbd|placeholder|dummy|secret|null|undefined|none|<.*>|\$\{.*\}|your[-_].*)$/i;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function schemaErrors(schema: TSchema, value: unknown): string[] {
+  return [...Value.Errors(schema, value)].map((e) => `${e.path || '/'} ${e.message}`);
+}
+
+function parseJson(key: EnvKey, raw: string, problems: string[]): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    problems.push(`${key}: is not valid JSON`);
+    return undefined;
+  }
+}
+
+function parseLayout(raw: string, problems: string[]): Layout {
+  if (['tabs', 'accordion', 'auto'].includes(raw)) return { type: raw as Layout['type'] };
+  const parsed = parseJson('STRIPE_LAYOUT', raw, problems);
+  if (parsed === undefined) return { type: 'tabs' };
+  const errors = schemaErrors(LayoutSchema, parsed);
+  if (errors.length > 0) {
+    problems.push(`STRIPE_LAYOUT: must be tabs, accordion, auto or a layout object (${errors.join('; ')})`);
+    return { type: 'tabs' };
+  }
+  return parsed as Layout;
+}
+
+function parseAppearance(raw: string, problems: string[]): Appearance | undefined {
+  const parsed = parseJson('STRIPE_APPEARANCE', raw, problems);
+  if (parsed === undefined) return undefined;
+  const errors = schemaErrors(AppearanceSchema, parsed);
+  if (errors.length > 0) {
+    problems.push(`STRIPE_APPEARANCE: is not a valid Elements appearance (${errors.join('; ')})`);
+    return undefined;
+  }
+  return parsed as Appearance;
+}
+
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return [];
+  const origins: string[] = [];
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (entry === '*') {
+      problems.push('ALLOWED_ORIGINS: "*" is not allowed; list the storefront origins');
+      continue;
+    }
+    try {
+      const url = new URL(entry);
+      if (!['http:', 'https:'].includes(url.protocol) || url.origin !== entry.replace(/\/$/, '')) throw new Error();
+      origins.push(url.origin);
+    } catch {
+      problems.push(`ALLOWED_ORIGINS: "${entry}" is not an origin (scheme://host[:port])`);
+    }
+  }
+  return origins;
+}
+
+function describeError(key: EnvKey, secret: boolean, raw: string | undefined, message: string): string {
+  if (raw === undefined) return `${key}: is required`;
+  if (secret) return `${key}: has an invalid format`;
+  return `${key}: ${message} (got "${raw.length > 60 ? `${raw.slice(0, 57)}...` : raw}")`;
+}
+
+/**
+ * Validates the environment and returns the frozen, typed configuration. Throws a ConfigError
+ * naming every missing or invalid key at once; secret values are never echoed.
+ */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const keys = describeKeys();
+  const problems: string[] = [];
+  const env: Record<string, string> = {};
+  for (const info of keys) {
+    const raw = source[info.key]?.trim();
+    if (raw) env[info.key] = raw;
+    else if (info.default !== undefined) env[info.key] = info.default;
+  }
+
+  const badKeys = new Set<string>();
+  for (const error of Value.Errors(EnvSchema, env)) {
+    const key = (error.path.split('/')[1] ?? '') as EnvKey;
+    if (!key || badKeys.has(key)) continue;
+    badKeys.add(key);
+    const info = keys.find((k) => k.key === key);
+    problems.push(describeError(key, info?.secret ?? false, env[key], error.message));
+  }
+  for (const info of keys) {
+    const value = env[info.key];
+    if (value !== undefined && !badKeys.has(info.key) && PLACEHOLDER.test(value)) {
+      problems.push(`${info.key}: is a placeholder, set the real value`);
+      badKeys.add(info.key);
+    }
+  }
+
+  const e = env as Env & Record<string, string>;
+  const layout = e.STRIPE_LAYOUT ? parseLayout(e.STRIPE_LAYOUT, problems) : { type: 'tabs' as const };
+  const appearance = e.STRIPE_APPEARANCE ? parseAppearance(e.STRIPE_APPEARANCE, problems) : undefined;
+  const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS, problems);
+
+  const secretMode = /^(sk|rk)_(test|live)_/.exec(e.STRIPE_SECRET_KEY ?? '')?.[2];
+  const publishableMode = /^pk_(test|live)_/.exec(e.STRIPE_PUBLISHABLE_KEY ?? '')?.[1];
+  if (secretMode && publishableMode && secretMode !== publishableMode) {
+    problems.push(`STRIPE_PUBLISHABLE_KEY: is a ${publishableMode} key but STRIPE_SECRET_KEY is a ${secretMode} key`);
+  }
+  if (e.STRIPE_API_URL && secretMode === 'live') {
+    problems.push('STRIPE_API_URL: an emulator URL cannot be used with live keys');
+  }
+  const port = Number(e.PORT);
+  if (!badKeys.has('PORT') && (port < 0 || port > 65535)) problems.push(`PORT: must be 0-65535 (got "${e.PORT}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return deepFreeze<Config>({
+    commercetools: {
+      projectKey: e.CTP_PROJECT_KEY,
+      clientId: e.CTP_CLIENT_ID,
+      clientSecret: e.CTP_CLIENT_SECRET,
+      authUrl: e.CTP_AUTH_URL.replace(/\/+$/, ''),
+      apiUrl: e.CTP_API_URL.replace(/\/+$/, ''),
+      sessionUrl: e.CTP_SESSION_URL.replace(/\/+$/, ''),
+      checkoutUrl: e.CTP_CHECKOUT_URL.replace(/\/+$/, ''),
+      jwksUrl: e.CTP_JWKS_URL,
+      jwtIssuer: e.CTP_JWT_ISSUER,
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+      webhookSigningSecret: e.STRIPE_WEBHOOK_SIGNING_SECRET,
+      mode: secretMode === 'live' ? 'live' : 'test',
+      captureMethod: (e.STRIPE_CAPTURE_METHOD ?? 'automatic') as CaptureMethod,
+      paymentMethodTypes: e.STRIPE_PAYMENT_METHOD_TYPES ? [...new Set(e.STRIPE_PAYMENT_METHOD_TYPES.split(','))] : [],
+      ...(appearance ? { appearance } : {}),
+      layout,
+      billingAddressCollection: (e.STRIPE_COLLECT_BILLING_ADDRESS ?? 'auto') as BillingAddressCollection,
+      ...(e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION
+        ? { applePayDomainAssociation: e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION }
+        : {}),
+      ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL.replace(/\/+$/, '') } : {}),
+    },
+    merchantReturnUrl: e.MERCHANT_RETURN_URL,
+    allowedOrigins,
+    server: {
+      port,
+      host: e.HOST ?? '0.0.0.0',
+      logLevel: (e.LOG_LEVEL ?? 'info') as Config['server']['logLevel'],
+    },
+  });
+}

@@ -1,0 +1,181 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The processor's environment, as one TypeBox schema. It is the single source of truth for the
+ * keys, whether they are required, their defaults and whether they are secrets: `loadConfig`
+ * validates against it, and connect.yaml and the README are checked against it.
+ *
+ * Every value arrives as a string; empty strings count as unset.
+ */
+
+interface KeyOptions {
+  description: string;
+  /** Never echoed in errors or logs; goes to connect.yaml `securedConfiguration`. */
+  secret?: boolean;
+  default?: string;
+  /** Only meaningful in local runs (sandbox, emulators); not listed in connect.yaml. */
+  localOnly?: boolean;
+}
+
+const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+
+function str(options: KeyOptions & { pattern?: string; enum?: readonly string[] }): TSchema {
+  const { enum: values, ...rest } = options;
+  if (values)
+    return Type.Union(
+      values.map((v) => Type.Literal(v)),
+      rest,
+    );
+  return Type.String({ minLength: 1, ...rest });
+}
+
+const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
+
+export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
+export const BILLING_ADDRESS_COLLECTION = ['auto', 'never', 'if_required'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const EnvSchema = Type.Object({
+  CTP_PROJECT_KEY: str({ description: 'commercetools project key.', pattern: '^[a-z0-9-]{2,36}$' }),
+  CTP_CLIENT_ID: str({ description: 'commercetools API client id of the connector.' }),
+  CTP_CLIENT_SECRET: str({ description: 'commercetools API client secret of the connector.', secret: true }),
+  CTP_AUTH_URL: str({
+    description: 'commercetools auth URL, e.g. https://auth.europe-west1.gcp.commercetools.com.',
+    pattern: HTTP_URL,
+  }),
+  CTP_API_URL: str({
+    description: 'commercetools API URL, e.g. https://api.europe-west1.gcp.commercetools.com.',
+    pattern: HTTP_URL,
+  }),
+  CTP_SESSION_URL: str({
+    description: 'commercetools Session API URL, e.g. https://session.europe-west1.gcp.commercetools.com.',
+    pattern: HTTP_URL,
+  }),
+  CTP_CHECKOUT_URL: str({
+    description: 'commercetools Checkout API URL, e.g. https://checkout.europe-west1.gcp.commercetools.com.',
+    pattern: HTTP_URL,
+  }),
+  CTP_JWKS_URL: str({
+    description:
+      'JWKS URL of the Merchant Center token issuer, e.g. https://mc-api.europe-west1.gcp.commercetools.com/.well-known/jwks.json.',
+    pattern: HTTP_URL,
+  }),
+  CTP_JWT_ISSUER: str({
+    description: 'Issuer of Merchant Center tokens, e.g. https://mc-api.europe-west1.gcp.commercetools.com.',
+    pattern: HTTP_URL,
+  }),
+
+  STRIPE_SECRET_KEY: str({
+    description: 'Stripe secret key (sk_...) or restricted key (rk_...).',
+    secret: true,
+    pattern: '^(sk|rk)_(test|live)_[A-Za-z0-9_]{4,}$',
+  }),
+  STRIPE_PUBLISHABLE_KEY: str({
+    description: 'Stripe publishable key (pk_...), sent to the browser.',
+    pattern: '^pk_(test|live)_[A-Za-z0-9_]{4,}$',
+  }),
+  STRIPE_WEBHOOK_SIGNING_SECRET: str({
+    description: 'Signing secret (whsec_...) of the Stripe webhook endpoint that calls /stripe/webhooks.',
+    secret: true,
+    pattern: '^whsec_[A-Za-z0-9+/=_-]{4,}$',
+  }),
+  STRIPE_CAPTURE_METHOD: opt(
+    str({
+      description:
+        'When Stripe captures: automatic, automatic_async, or manual (authorize now, capture through /operations).',
+      enum: CAPTURE_METHODS,
+      default: 'automatic',
+    }),
+  ),
+  STRIPE_PAYMENT_METHOD_TYPES: opt(
+    str({
+      description:
+        'Comma-separated Stripe payment method types (e.g. card,sepa_debit). Empty: the methods enabled in the Stripe dashboard (automatic payment methods).',
+      pattern: '^[a-z_]+(,[a-z_]+)*$',
+    }),
+  ),
+  STRIPE_APPEARANCE: opt(
+    str({
+      description: 'Payment Element appearance as JSON, e.g. {"theme":"night","variables":{"colorPrimary":"#0570de"}}.',
+    }),
+  ),
+  STRIPE_LAYOUT: opt(
+    str({
+      description:
+        'Payment Element layout: tabs, accordion, auto, or JSON such as {"type":"accordion","defaultCollapsed":false}.',
+      default: 'tabs',
+    }),
+  ),
+  STRIPE_COLLECT_BILLING_ADDRESS: opt(
+    str({
+      description: 'Billing address collection of the Payment Element: auto, never, or if_required.',
+      enum: BILLING_ADDRESS_COLLECTION,
+      default: 'auto',
+    }),
+  ),
+  STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION: opt(
+    str({
+      description:
+        'Content of the Apple Pay domain association file served at /.well-known/apple-developer-merchantid-domain-association.',
+    }),
+  ),
+  STRIPE_API_URL: opt(
+    str({
+      description: 'Base URL of a Stripe API emulator (test keys only), e.g. http://localhost:12111.',
+      pattern: HTTP_URL,
+      localOnly: true,
+    }),
+  ),
+
+  MERCHANT_RETURN_URL: str({
+    description:
+      'Page the shopper returns to after a redirect-based payment method, when the checkout session names none.',
+    pattern: HTTP_URL,
+  }),
+  ALLOWED_ORIGINS: opt(
+    str({
+      description:
+        'Comma-separated origins allowed to call the browser endpoints (CORS), e.g. https://shop.example.com. Empty: same-origin only.',
+    }),
+  ),
+
+  PORT: opt(
+    str({ description: 'Port the processor listens on.', pattern: '^[0-9]{1,5}$', default: '8080', localOnly: true }),
+  ),
+  HOST: opt(str({ description: 'Address the processor binds to.', default: '0.0.0.0', localOnly: true })),
+  LOG_LEVEL: opt(
+    str({
+      description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+      enum: LOG_LEVELS,
+      default: 'info',
+    }),
+  ),
+});
+
+export type Env = Static<typeof EnvSchema>;
+export type EnvKey = keyof Env & string;
+
+export interface KeyInfo {
+  key: EnvKey;
+  description: string;
+  required: boolean;
+  secret: boolean;
+  localOnly: boolean;
+  default?: string;
+}
+
+/** The keys with their metadata, in schema order (for connect.yaml, the README and errors). */
+export function describeKeys(): KeyInfo[] {
+  const required = new Set(EnvSchema.required ?? []);
+  return Object.entries(EnvSchema.properties).map(([key, schema]) => {
+    const s = schema as TSchema & KeyOptions;
+    return {
+      key: key as EnvKey,
+      description: s.description,
+      required: required.has(key),
+      secret: s.secret === true,
+      localOnly: s.localOnly === true,
+      ...(s.default !== undefined ? { default: s.default } : {}),
+    };
+  });
+}
