@@ -1,14 +1,28 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import {
-  BILLING_ADDRESS_COLLECTION,
-  CAPTURE_METHODS,
+  type BILLING_ADDRESS_COLLECTION,
+  type CAPTURE_METHODS,
   describeKeys,
   EnvSchema,
-  LOG_LEVELS,
-  type Env,
+  type LOG_LEVELS,
   type EnvKey,
 } from './schema';
+
+type RequiredKey =
+  | 'CTP_PROJECT_KEY'
+  | 'CTP_CLIENT_ID'
+  | 'CTP_CLIENT_SECRET'
+  | 'CTP_AUTH_URL'
+  | 'CTP_API_URL'
+  | 'CTP_SESSION_URL'
+  | 'CTP_CHECKOUT_URL'
+  | 'CTP_JWKS_URL'
+  | 'CTP_JWT_ISSUER'
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_PUBLISHABLE_KEY'
+  | 'STRIPE_WEBHOOK_SIGNING_SECRET'
+  | 'MERCHANT_RETURN_URL';
 
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
 export type BillingAddressCollection = (typeof BILLING_ADDRESS_COLLECTION)[number];
@@ -185,7 +199,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
   }
 
-  const e = env as Env & Record<string, string>;
+  // Validated above: required keys are present, optional ones may be undefined.
+  const e = env as Partial<Record<EnvKey, string>> & Record<RequiredKey, string>;
   const layout = e.STRIPE_LAYOUT ? parseLayout(e.STRIPE_LAYOUT, problems) : { type: 'tabs' as const };
   const appearance = e.STRIPE_APPEARANCE ? parseAppearance(e.STRIPE_APPEARANCE, problems) : undefined;
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS, problems);

@@ -166,7 +166,7 @@ export interface KeyInfo {
 
 /** The keys with their metadata, in schema order (for connect.yaml, the README and errors). */
 export function describeKeys(): KeyInfo[] {
-  const required = new Set(EnvSchema.required ?? []);
+  const required = new Set<string>(EnvSchema.required ?? []);
   return Object.entries(EnvSchema.properties).map(([key, schema]) => {
     const s = schema as TSchema & KeyOptions;
     return {
