@@ -1,0 +1,71 @@
+import { Errorx, type setupPaymentSDK } from '@commercetools/connect-payments-sdk';
+import type { Cart, Payment, PaymentDraft, PaymentUpdateAction } from '@commercetools/platform-sdk';
+
+type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
+
+/** The narrow part of commercetools that the use cases need. */
+export interface CommercetoolsPort {
+  /** The cart with its payments expanded (one request). */
+  getCartWithPayments(cartId: string): Promise<Cart>;
+  getPayment(paymentId: string): Promise<Payment>;
+  createPayment(draft: PaymentDraft): Promise<Payment>;
+  /**
+   * Applies `plan(payment)` to the payment in one update. On a version conflict the payment is
+   * read again and the plan recomputed, so actions are always relative to the current state.
+   */
+  updatePayment(payment: Payment, plan: (current: Payment) => PaymentUpdateAction[]): Promise<Payment>;
+  addPaymentToCart(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
+  findPaymentsByInterfaceId(interfaceId: string): Promise<Payment[]>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof Errorx && error.httpErrorStatus === 409;
+}
+
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
+
+export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPort {
+  return {
+    getCartWithPayments: (cartId) => api.cart.getCartById(cartId, ['paymentInfo.payments[*]']),
+    getPayment: (paymentId) => api.payment.getPaymentById(paymentId),
+    createPayment: (draft) => api.payment.createPayment(draft),
+
+    async updatePayment(payment, plan) {
+      let current = payment;
+      for (let attempt = 1; ; attempt++) {
+        const actions = plan(current);
+        if (actions.length === 0) return current;
+        try {
+          return await api.payment.updatePayment({ resource: { id: current.id, version: current.version }, actions });
+        } catch (error) {
+          if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+          await backoff(attempt);
+          current = await api.payment.getPaymentById(current.id);
+        }
+      }
+    },
+
+    async addPaymentToCart(cart, paymentId) {
+      let version = cart.version;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await api.cart.addPayment({ resource: { id: cart.id, version }, paymentId });
+        } catch (error) {
+          if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+          await backoff(attempt);
+          const fresh = await api.cart.getCartById(cart.id);
+          if (fresh.paymentInfo?.payments.some((p: { id: string }) => p.id === paymentId)) return fresh;
+          version = fresh.version;
+        }
+      }
+    },
+
+    async findPaymentsByInterfaceId(interfaceId) {
+      const result = await api.payment.find(`interfaceId="${interfaceId.replace(/"/g, '')}"`);
+      return result.results;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import Stripe from 'stripe';
+import type { Config } from '../config/load-config';
+
+/**
+ * The API version every request uses, pinned in code so that a change of the account's default
+ * version in the Stripe dashboard cannot change the shape of what we read (D23).
+ */
+export const STRIPE_API_VERSION = '2026-10-28.endive' as const satisfies Stripe.LatestApiVersion;
+
+export const APP_INFO = {
+  name: 'commercetools-stripe-connector',
+  version: '0.1.0',
+  url: 'https://github.com/commercetools/connect-payment-integration-stripe',
+};
+
+/** One Stripe client per process (D23); built by the composition root only. */
+export function createStripeClient(config: Config['stripe']): Stripe {
+  const target = config.apiUrl ? new URL(config.apiUrl) : undefined;
+  return new Stripe(config.secretKey, {
+    apiVersion: STRIPE_API_VERSION,
+    appInfo: APP_INFO,
+    // Stripe's own retries reuse the idempotency key of the request, so they are safe.
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    telemetry: false,
+    ...(target
+      ? {
+          host: target.hostname,
+          port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
+          protocol: target.protocol === 'https:' ? ('https' as const) : ('http' as const),
+        }
+      : {}),
+  });
+}

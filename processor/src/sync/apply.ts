@@ -1,0 +1,79 @@
+import type { Payment } from '@commercetools/platform-sdk';
+import type Stripe from 'stripe';
+import type { CommercetoolsPort } from '../commercetools/port';
+import { fromStripeAmount } from '../stripe/money';
+import { desiredTransactions, type PaymentIntentSnapshot } from './desired-transactions';
+import { planPaymentActions, type DesiredCtTransaction } from './plan-actions';
+
+export interface SnapshotOptions {
+  /** Also list the PaymentIntent's refunds (needed once anything was refunded). */
+  refunds?: boolean;
+  /** Also list its disputes. */
+  disputes?: boolean;
+}
+
+/** Reads what Stripe knows about a PaymentIntent; the lists are fetched in parallel. */
+export async function loadSnapshot(
+  stripe: Stripe,
+  paymentIntentId: string,
+  options: SnapshotOptions = {},
+): Promise<PaymentIntentSnapshot> {
+  const [paymentIntent, refunds, disputes] = await Promise.all([
+    stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
+    options.refunds
+      ? stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 })
+      : undefined,
+    options.disputes
+      ? stripe.disputes.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 })
+      : undefined,
+  ]);
+  const charge =
+    typeof paymentIntent.latest_charge === 'object' && paymentIntent.latest_charge
+      ? paymentIntent.latest_charge
+      : undefined;
+  return {
+    paymentIntent,
+    ...(charge ? { charge } : {}),
+    ...(refunds ? { refunds } : {}),
+    ...(disputes ? { disputes } : {}),
+  };
+}
+
+export function paymentMethodType(snapshot: PaymentIntentSnapshot): string | undefined {
+  const fromCharge = snapshot.charge?.payment_method_details?.type;
+  if (fromCharge) return fromCharge;
+  const types = snapshot.paymentIntent.payment_method_types;
+  return types.length === 1 ? types[0] : undefined;
+}
+
+/** The transactions Stripe implies, in the commercetools payment's money. */
+export function desiredCtTransactions(payment: Payment, snapshot: PaymentIntentSnapshot): DesiredCtTransaction[] {
+  const { currency } = snapshot.paymentIntent;
+  const digits = payment.amountPlanned.fractionDigits;
+  return desiredTransactions(snapshot).map((tx) => ({
+    type: tx.type,
+    state: tx.state,
+    interactionId: tx.interactionId,
+    centAmount: fromStripeAmount(tx.amount, currency, digits).centAmount,
+  }));
+}
+
+/**
+ * Makes the commercetools payment match the Stripe snapshot: one update with only what is
+ * missing or changed, recomputed on version conflicts. The same function serves confirm,
+ * webhooks and reconciliation.
+ */
+export async function applySnapshot(
+  ct: CommercetoolsPort,
+  payment: Payment,
+  snapshot: PaymentIntentSnapshot,
+): Promise<Payment> {
+  const desired = desiredCtTransactions(payment, snapshot);
+  const method = paymentMethodType(snapshot);
+  const facts = {
+    interfaceId: snapshot.paymentIntent.id,
+    statusCode: snapshot.paymentIntent.status,
+    ...(method ? { method } : {}),
+  };
+  return ct.updatePayment(payment, (current) => planPaymentActions(current, desired, facts));
+}

@@ -1,0 +1,130 @@
+import type Stripe from 'stripe';
+
+/**
+ * Stripe is the truth for money: from a PaymentIntent (with its charge, refunds and disputes)
+ * this computes every commercetools transaction it implies. Pure: no I/O, amounts in Stripe's
+ * minor units (the caller converts). Each transaction carries its own `interactionId` so that
+ * captures, refunds and disputes never collapse into one row (see shared facts).
+ */
+
+export type TxType = 'Authorization' | 'CancelAuthorization' | 'Charge' | 'Refund' | 'Chargeback';
+export type TxState = 'Initial' | 'Pending' | 'Success' | 'Failure';
+
+export interface DesiredTransaction {
+  type: TxType;
+  state: TxState;
+  /** Stripe minor units, in the PaymentIntent's currency. */
+  amount: number;
+  interactionId: string;
+}
+
+export interface PaymentIntentSnapshot {
+  paymentIntent: Stripe.PaymentIntent;
+  /** The PaymentIntent's charge (its latest), when there is one. */
+  charge?: Stripe.Charge;
+  /** Every refund of the charge, newest or oldest first (order does not matter). */
+  refunds?: readonly Stripe.Refund[];
+  disputes?: readonly Stripe.Dispute[];
+}
+
+/** interactionId of the CancelAuthorization that records an amount released without capture. */
+export const releaseInteractionId = (paymentIntentId: string) => `${paymentIntentId}:release`;
+
+function authorizationState(pi: Stripe.PaymentIntent, authorized: boolean): TxState | undefined {
+  switch (pi.status) {
+    case 'requires_payment_method':
+      // A decline leaves the PaymentIntent usable for another attempt: Failure, which a later
+      // success may still turn into Success.
+      return pi.last_payment_error ? 'Failure' : undefined;
+    case 'requires_confirmation':
+    case 'requires_action':
+      return pi.last_payment_error ? 'Failure' : undefined;
+    case 'processing':
+      return 'Pending';
+    case 'requires_capture':
+    case 'succeeded':
+      return 'Success';
+    case 'canceled':
+      return authorized ? 'Success' : 'Failure';
+    default:
+      return undefined;
+  }
+}
+
+function refundState(refund: Stripe.Refund): TxState {
+  switch (refund.status) {
+    case 'succeeded':
+      return 'Success';
+    case 'failed':
+    case 'canceled':
+      return 'Failure';
+    default:
+      return 'Pending';
+  }
+}
+
+/**
+ * One Chargeback per dispute. It succeeds when the dispute is lost (the money is gone for
+ * good) and fails when the dispute is won (the withdrawn funds came back); while the dispute is
+ * open it is Pending. The sum of successful chargebacks is what disputes cost.
+ */
+function chargebackState(dispute: Stripe.Dispute): TxState {
+  switch (dispute.status) {
+    case 'lost':
+      return 'Success';
+    case 'won':
+    case 'prevented':
+    case 'warning_closed':
+      return 'Failure';
+    default:
+      return 'Pending';
+  }
+}
+
+export function desiredTransactions(snapshot: PaymentIntentSnapshot): DesiredTransaction[] {
+  const { paymentIntent: pi, charge } = snapshot;
+  const result: DesiredTransaction[] = [];
+  // A charge that succeeded means money was authorized (and possibly captured since).
+  const authorized = Boolean(charge && charge.status === 'succeeded');
+  const authorizedAmount = authorized && charge ? charge.amount : pi.amount;
+
+  const authState = authorizationState(pi, authorized);
+  if (authState) {
+    result.push({ type: 'Authorization', state: authState, amount: authorizedAmount, interactionId: pi.id });
+  }
+
+  if (authorized && charge) {
+    if (charge.amount_captured > 0) {
+      result.push({ type: 'Charge', state: 'Success', amount: charge.amount_captured, interactionId: charge.id });
+    }
+    // What was authorized and neither captured nor capturable any more has been released: by a
+    // cancel, a final partial capture, or the authorization expiring.
+    const released =
+      pi.status === 'canceled' || (pi.status === 'succeeded' && pi.amount_capturable === 0)
+        ? charge.amount - charge.amount_captured
+        : 0;
+    if (released > 0) {
+      result.push({
+        type: 'CancelAuthorization',
+        state: 'Success',
+        amount: released,
+        interactionId: releaseInteractionId(pi.id),
+      });
+    }
+  }
+
+  for (const refund of snapshot.refunds ?? []) {
+    result.push({ type: 'Refund', state: refundState(refund), amount: refund.amount, interactionId: refund.id });
+  }
+
+  for (const dispute of snapshot.disputes ?? []) {
+    result.push({
+      type: 'Chargeback',
+      state: chargebackState(dispute),
+      amount: dispute.amount,
+      interactionId: dispute.id,
+    });
+  }
+
+  return result;
+}

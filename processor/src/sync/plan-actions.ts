@@ -1,0 +1,93 @@
+import type { Payment, PaymentUpdateAction, Transaction } from '@commercetools/platform-sdk';
+import type { TxState, TxType } from './desired-transactions';
+
+/** A desired transaction with its amount in the commercetools payment's money. */
+export interface DesiredCtTransaction {
+  type: TxType;
+  state: TxState;
+  centAmount: number;
+  interactionId: string;
+}
+
+export interface PaymentFacts {
+  interfaceId: string;
+  /** Stripe status, shown as the payment's status interface code. */
+  statusCode?: string;
+  /** The Stripe payment method type (card, sepa_debit, ...), when known. */
+  method?: string;
+}
+
+/** State moves commercetools accepts for a transaction. */
+const ALLOWED: Record<TxState, readonly TxState[]> = {
+  Initial: ['Pending', 'Success', 'Failure'],
+  Pending: ['Success', 'Failure'],
+  Failure: ['Success'],
+  Success: ['Failure'],
+};
+
+export function canMove(from: string, to: TxState): boolean {
+  return from === to || (from in ALLOWED && ALLOWED[from as TxState].includes(to));
+}
+
+function findExisting(payment: Payment, desired: DesiredCtTransaction): Transaction | undefined {
+  const sameType = payment.transactions.filter((t) => t.type === desired.type);
+  const exact = sameType.find((t) => t.interactionId === desired.interactionId);
+  if (exact) return exact;
+  // The Authorization is created with the payment, before the PaymentIntent (and so its id)
+  // exists: it is the one Initial Authorization without an interaction id.
+  if (desired.type === 'Authorization') {
+    return sameType.find((t) => !t.interactionId && t.state === 'Initial');
+  }
+  return undefined;
+}
+
+/**
+ * The update actions that make the commercetools payment match what Stripe says, and nothing
+ * else: an empty list when they already agree. Amounts of existing transactions are never
+ * changed (commercetools cannot); a state move commercetools refuses is skipped.
+ */
+export function planPaymentActions(
+  payment: Payment,
+  desired: readonly DesiredCtTransaction[],
+  facts: PaymentFacts,
+  now: () => string = () => new Date().toISOString(),
+): PaymentUpdateAction[] {
+  const actions: PaymentUpdateAction[] = [];
+  if (payment.interfaceId !== facts.interfaceId)
+    actions.push({ action: 'setInterfaceId', interfaceId: facts.interfaceId });
+  if (facts.statusCode && payment.paymentStatus?.interfaceCode !== facts.statusCode) {
+    actions.push({ action: 'setStatusInterfaceCode', interfaceCode: facts.statusCode });
+  }
+  if (facts.method && payment.paymentMethodInfo?.method !== facts.method) {
+    actions.push({ action: 'setMethodInfoMethod', method: facts.method });
+  }
+
+  const currencyCode = payment.amountPlanned.currencyCode;
+  for (const tx of desired) {
+    const existing = findExisting(payment, tx);
+    if (!existing) {
+      actions.push({
+        action: 'addTransaction',
+        transaction: {
+          type: tx.type,
+          state: tx.state,
+          amount: { centAmount: tx.centAmount, currencyCode },
+          interactionId: tx.interactionId,
+          timestamp: now(),
+        },
+      });
+      continue;
+    }
+    if (existing.interactionId !== tx.interactionId) {
+      actions.push({
+        action: 'changeTransactionInteractionId',
+        transactionId: existing.id,
+        interactionId: tx.interactionId,
+      });
+    }
+    if (existing.state !== tx.state && canMove(existing.state, tx.state)) {
+      actions.push({ action: 'changeTransactionState', transactionId: existing.id, state: tx.state });
+    }
+  }
+  return actions;
+}
