@@ -44,7 +44,28 @@ const services = [
     name: 'processor',
     script: 'processor/src/main.ts',
     ready: 'PROCESSOR_READY',
-    env: { PORT: ports.processor },
+    // Everything the processor needs to run against the sandbox, derived from the ready lines.
+    env: (info) => ({
+      PORT: ports.processor,
+      HOST: host,
+      PROCESSOR_EXIT_WITH_PARENT: 'true',
+      CTP_PROJECT_KEY: info.sandbox.projectKey,
+      CTP_CLIENT_ID: 'sandbox-connector',
+      CTP_CLIENT_SECRET: 'sandbox-connector-secret',
+      CTP_AUTH_URL: info.sandbox.commercetools,
+      CTP_API_URL: info.sandbox.commercetools,
+      CTP_SESSION_URL: info.sandbox.sessionApi,
+      CTP_CHECKOUT_URL: info.sandbox.commercetools,
+      CTP_JWKS_URL: info['jwt-mock'].jwksUrl,
+      CTP_JWT_ISSUER: info['jwt-mock'].issuer,
+      STRIPE_SECRET_KEY: 'sk_test_sandbox',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_sandbox',
+      STRIPE_WEBHOOK_SIGNING_SECRET: info.sandbox.stripeWebhookSecret ?? 'whsec_sandbox_not_registered',
+      ...(info.sandbox.stripe ? { STRIPE_API_URL: info.sandbox.stripe } : {}),
+      MERCHANT_RETURN_URL: `http://localhost:${ports.demo}/`,
+      ALLOWED_ORIGINS: `http://localhost:${ports.demo},http://127.0.0.1:${ports.demo}`,
+      LOG_LEVEL: env.LOG_LEVEL || 'info',
+    }),
   },
   {
     name: 'demo',
@@ -57,11 +78,12 @@ const services = [
 const children = [];
 let stopping = false;
 
-function startService(service) {
+function startService(service, info) {
+  const serviceEnv = typeof service.env === 'function' ? service.env(info) : service.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', service.script], {
       cwd: root,
-      env: { ...env, ...service.env, SANDBOX_EXIT_WITH_PARENT: 'true', JWT_MOCK_EXIT_WITH_PARENT: 'true' },
+      env: { ...env, ...serviceEnv, SANDBOX_EXIT_WITH_PARENT: 'true', JWT_MOCK_EXIT_WITH_PARENT: 'true' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     children.push({ service, child });
@@ -163,9 +185,9 @@ try {
     services.filter((s) => s.name === 'jwt-mock' || s.name === 'sandbox'),
     services.filter((s) => s.name !== 'jwt-mock' && s.name !== 'sandbox'),
   ];
-  const first = await Promise.all(upstreams.map(startService));
+  const first = await Promise.all(upstreams.map((service) => startService(service, info)));
   upstreams.forEach((service, i) => (info[service.name] = first[i]));
-  for (const service of rest) info[service.name] = await startService(service);
+  for (const service of rest) info[service.name] = await startService(service, info);
   banner(info);
 } catch (err) {
   process.stderr.write(`npm start failed: ${err.message}\n`);

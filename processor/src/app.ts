@@ -1,0 +1,63 @@
+import cors from '@fastify/cors';
+import { fastifyRequestContext } from '@fastify/request-context';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppDeps } from './deps';
+import { errorHandler } from './http/error-handler';
+import { applePayRoutes } from './http/routes/apple-pay';
+import { checkoutRoutes } from './http/routes/checkout';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The fastify app: plugins, the central error handler and every route. No business logic. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Extra or malformed fields are a 400, never silently dropped or coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(fastifyRequestContext, { defaultStoreValues: () => ({ sdk: {} }) });
+  await app.register(cors, {
+    // D12: only the configured storefront origins; no CORS at all when none are configured.
+    origin: config.allowedOrigins.length > 0 ? [...config.allowedOrigins] : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'x-session-id'],
+    maxAge: 600,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Stripe connector processor',
+        version: '0.1.0',
+        description: 'commercetools Connect payment connector for Stripe',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'header', name: 'x-session-id' } } },
+    },
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      statusCode: 404,
+      message: `Route ${request.method} ${request.url.split('?')[0]} not found.`,
+      errors: [{ code: 'ResourceNotFound', message: 'Route not found.' }],
+    }),
+  );
+
+  await app.register(checkoutRoutes, {
+    payments: deps.payments,
+    sessionAuth: deps.sdk.sessionHeaderAuthHookFn.authenticate(),
+  });
+  await app.register(applePayRoutes, {
+    ...(config.stripe.applePayDomainAssociation ? { domainAssociation: config.stripe.applePayDomainAssociation } : {}),
+  });
+  app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
+
+  await app.ready();
+  return app;
+}

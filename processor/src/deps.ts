@@ -1,0 +1,51 @@
+import { setupPaymentSDK } from '@commercetools/connect-payments-sdk';
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import { createCommercetoolsPort } from './commercetools/port';
+import type { Config } from './config/load-config';
+import { getSdkContext, updateSdkContext } from './http/request-context';
+import type { PaymentsDeps } from './payments/deps';
+import { createStripeClient } from './stripe/client';
+
+export type PaymentSdk = ReturnType<typeof setupPaymentSDK>;
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  sdk: PaymentSdk;
+  stripe: Stripe;
+  payments: PaymentsDeps;
+}
+
+/** The one composition root: every long-lived object of the processor is built here, once. */
+export function buildDeps(config: Config, logger: Logger): AppDeps {
+  const ct = config.commercetools;
+  const sdkLogger = logger.child({ component: 'payments-sdk' });
+  const sdk = setupPaymentSDK({
+    apiUrl: ct.apiUrl,
+    authUrl: ct.authUrl,
+    sessionUrl: ct.sessionUrl,
+    checkoutUrl: ct.checkoutUrl,
+    jwksUrl: ct.jwksUrl,
+    jwtIssuer: ct.jwtIssuer,
+    clientId: ct.clientId,
+    clientSecret: ct.clientSecret,
+    projectKey: ct.projectKey,
+    getContextFn: getSdkContext,
+    updateContextFn: updateSdkContext,
+    logger: {
+      debug: (obj, msg) => sdkLogger.debug(obj, msg),
+      info: (obj, msg) => sdkLogger.debug(obj, msg),
+      warn: (obj, msg) => sdkLogger.warn(obj, msg),
+      error: (obj, msg) => sdkLogger.error(obj, msg),
+    },
+  });
+  const stripe = createStripeClient(config.stripe);
+  const payments: PaymentsDeps = {
+    config,
+    ct: createCommercetoolsPort(sdk.ctAPI),
+    stripe,
+    log: logger.child({ component: 'payments' }),
+  };
+  return { config, logger, sdk, stripe, payments };
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The wire contract of the checkout endpoints (also the OpenAPI document). */
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    message: Type.String(),
+    errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true })),
+  },
+  { $id: 'ErrorResponse', description: 'commercetools error shape' },
+);
+
+export const SessionHeaders = Type.Object({
+  'x-session-id': Type.String({ minLength: 1, maxLength: 256, description: 'commercetools checkout session id' }),
+});
+
+export const ConfigResponse = Type.Object({
+  publishableKey: Type.String(),
+  environment: Type.Union([Type.Literal('test'), Type.Literal('live')]),
+});
+
+export const PaymentComponentParams = Type.Object({
+  paymentComponent: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$' }),
+});
+
+export const ElementConfigResponse = Type.Object({
+  cartInfo: Type.Object({
+    amount: Type.Integer({ description: "Amount still to pay, in Stripe's minor unit" }),
+    currency: Type.String({ description: 'Lower-case ISO currency code' }),
+  }),
+  captureMethod: Type.Union([Type.Literal('automatic'), Type.Literal('automatic_async'), Type.Literal('manual')]),
+  paymentMethodTypes: Type.Optional(Type.Array(Type.String())),
+  appearance: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  layout: Type.Object({ type: Type.String() }, { additionalProperties: true }),
+  collectBillingAddress: Type.Union([Type.Literal('auto'), Type.Literal('never'), Type.Literal('if_required')]),
+  merchantReturnUrl: Type.String(),
+});
+
+export const CreatePaymentBody = Type.Object(
+  {
+    paymentComponent: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        pattern: '^[a-z_]+$',
+        description: '`payment` (drop-in, default) or a payment method type',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
+
+export const CreatePaymentResponse = Type.Object({
+  clientSecret: Type.String({ description: 'PaymentIntent client secret, for Stripe.js only; never log it' }),
+  paymentReference: Type.String({ description: 'commercetools payment id' }),
+  cartId: Type.String(),
+  merchantReturnUrl: Type.String(),
+});
+
+export const ConfirmParams = Type.Object({
+  paymentReference: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
+});
+
+export const ConfirmBody = Type.Object(
+  { paymentIntent: Type.Optional(Type.String({ pattern: '^pi_[A-Za-z0-9_]+$', maxLength: 255 })) },
+  { additionalProperties: false },
+);
+export type ConfirmBody = Static<typeof ConfirmBody>;
+
+export const ConfirmResponse = Type.Object({
+  outcome: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected')]),
+  paymentReference: Type.String(),
+  paymentIntentStatus: Type.Optional(Type.String()),
+  errorCode: Type.Optional(Type.String()),
+  declineCode: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+});

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import type { PaymentsDeps } from '../../payments/deps';
+import { confirmPayment } from '../../payments/confirm-payment';
+import { createPayment } from '../../payments/create-payment';
+import { elementConfig } from '../../payments/element-config';
+import {
+  ConfigResponse,
+  ConfirmBody,
+  ConfirmParams,
+  ConfirmResponse,
+  CreatePaymentBody,
+  CreatePaymentResponse,
+  ElementConfigResponse,
+  ErrorResponse,
+  PaymentComponentParams,
+  SessionHeaders,
+} from '../dtos/checkout';
+import { checkoutContext } from '../request-context';
+
+export interface CheckoutRoutesOptions {
+  payments: PaymentsDeps;
+  /**
+   * The payments SDK's session-header hook: a valid, active checkout session or 401. Runs on
+   * request, before any validation, so that a call without a session learns nothing else.
+   */
+  sessionAuth: onRequestAsyncHookHandler;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 502: ErrorResponse };
+
+/** Browser endpoints, all behind a checkout session (D12). No business logic here. */
+export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = async (
+  app,
+  { payments, sessionAuth },
+) => {
+  const { stripe } = payments.config;
+
+  app.get(
+    '/operations/config',
+    {
+      onRequest: sessionAuth,
+      schema: { tags: ['checkout'], headers: SessionHeaders, response: { 200: ConfigResponse, ...errors } },
+    },
+    async () => ({ publishableKey: stripe.publishableKey, environment: stripe.mode }),
+  );
+
+  app.get(
+    '/config-element/:paymentComponent',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        headers: SessionHeaders,
+        params: PaymentComponentParams,
+        response: { 200: ElementConfigResponse, ...errors },
+      },
+    },
+    async (request) => elementConfig(payments, checkoutContext(), request.params.paymentComponent),
+  );
+
+  app.post(
+    '/payments',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        headers: SessionHeaders,
+        body: Type.Optional(CreatePaymentBody),
+        response: { 200: CreatePaymentResponse, ...errors },
+      },
+    },
+    async (request) =>
+      createPayment(payments, checkoutContext(), {
+        ...(request.body?.paymentComponent ? { paymentComponent: request.body.paymentComponent } : {}),
+      }),
+  );
+
+  app.post(
+    '/confirmPayments/:paymentReference',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        headers: SessionHeaders,
+        params: ConfirmParams,
+        body: Type.Optional(ConfirmBody),
+        response: { 200: ConfirmResponse, ...errors },
+      },
+    },
+    async (request) =>
+      confirmPayment(payments, checkoutContext(), {
+        paymentReference: request.params.paymentReference,
+        ...(request.body?.paymentIntent ? { paymentIntentId: request.body.paymentIntent } : {}),
+      }),
+  );
+};

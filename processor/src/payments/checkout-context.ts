@@ -1,0 +1,19 @@
+/** What a checkout session tells the processor (from the commercetools Session API). */
+export interface CheckoutContext {
+  cartId: string;
+  checkoutTransactionItemId?: string;
+  paymentInterface?: string;
+  merchantReturnUrl?: string;
+  futureOrderNumber?: string;
+  allowedPaymentMethods?: string[];
+}
+
+export const PAYMENT_INTERFACE = 'stripe';
+
+/** Keys of the PaymentIntent metadata that link it to commercetools (set at creation, D04). */
+export const METADATA = {
+  paymentId: 'ct_payment_id',
+  cartId: 'ct_cart_id',
+  projectKey: 'ct_project_key',
+  checkoutTransactionItemId: 'ct_checkout_transaction_item_id',
+} as const;

@@ -1,0 +1,17 @@
+import type Stripe from 'stripe';
+import type { CommercetoolsPort } from '../commercetools/port';
+import type { Config } from '../config/load-config';
+
+export interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the payment use cases need; built once by the composition root. */
+export interface PaymentsDeps {
+  config: Config;
+  ct: CommercetoolsPort;
+  stripe: Stripe;
+  log: Log;
+}

@@ -1,0 +1,66 @@
+import type { Cart } from '@commercetools/platform-sdk';
+import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
+import type { Appearance, Config, Layout } from '../config/load-config';
+import { AppError } from '../errors/app-error';
+import { toStripeAmount } from '../stripe/money';
+import type { CheckoutContext } from './checkout-context';
+import type { PaymentsDeps } from './deps';
+
+/** The drop-in: the Payment Element with every method the deployment enables. */
+export const DROPIN_COMPONENT = 'payment';
+
+/**
+ * Payment method types for a component: the drop-in uses the configured list (empty means
+ * automatic payment methods); a single-method component uses just its own type, which must be
+ * one the deployment enables.
+ */
+export function paymentMethodTypesFor(config: Config, component: string): readonly string[] {
+  if (component === DROPIN_COMPONENT) return config.stripe.paymentMethodTypes;
+  const enabled = config.stripe.paymentMethodTypes;
+  if (enabled.length > 0 && !enabled.includes(component)) {
+    throw new AppError(
+      400,
+      'InvalidInput',
+      `Payment component "${component}" is not enabled; enabled: ${[DROPIN_COMPONENT, ...enabled].join(', ')}.`,
+    );
+  }
+  if (!/^[a-z_]{2,40}$/.test(component))
+    throw new AppError(400, 'InvalidInput', `Unknown payment component "${component}".`);
+  return [component];
+}
+
+export interface ElementConfig {
+  cartInfo: { amount: number; currency: string };
+  captureMethod: Config['stripe']['captureMethod'];
+  paymentMethodTypes?: string[];
+  appearance?: Appearance;
+  layout: Layout;
+  collectBillingAddress: Config['stripe']['billingAddressCollection'];
+  merchantReturnUrl: string;
+}
+
+function unpaidAmountOf(cart: Cart) {
+  const open = expandedPayments(cart).find((p) => p.interfaceId?.startsWith('pi_') && !isPaymentApproved(p));
+  return amountToPay(cart, open?.id);
+}
+
+/** `GET /config-element/:paymentComponent`: what the enabler needs to build the Element. */
+export async function elementConfig(
+  deps: PaymentsDeps,
+  ctx: CheckoutContext,
+  component: string,
+): Promise<ElementConfig> {
+  const types = paymentMethodTypesFor(deps.config, component);
+  const cart = await deps.ct.getCartWithPayments(ctx.cartId);
+  const money = toStripeAmount(unpaidAmountOf(cart));
+  const { stripe } = deps.config;
+  return {
+    cartInfo: { amount: money.amount, currency: money.currency },
+    captureMethod: stripe.captureMethod,
+    ...(types.length > 0 ? { paymentMethodTypes: [...types] } : {}),
+    ...(stripe.appearance ? { appearance: stripe.appearance } : {}),
+    layout: stripe.layout,
+    collectBillingAddress: stripe.billingAddressCollection,
+    merchantReturnUrl: ctx.merchantReturnUrl ?? deps.config.merchantReturnUrl,
+  };
+}
