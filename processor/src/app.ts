@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
+import { webhookRoutes } from './http/routes/webhooks';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -55,6 +56,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(applePayRoutes, {
     ...(config.stripe.applePayDomainAssociation ? { domainAssociation: config.stripe.applePayDomainAssociation } : {}),
+  });
+  await app.register(webhookRoutes, {
+    payments: deps.payments,
+    stats: deps.webhookStats,
+    secrets: [config.stripe.webhookSigningSecret],
   });
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 

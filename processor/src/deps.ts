@@ -6,6 +6,7 @@ import type { Config } from './config/load-config';
 import { getSdkContext, updateSdkContext } from './http/request-context';
 import type { PaymentsDeps } from './payments/deps';
 import { createStripeClient } from './stripe/client';
+import { WebhookStats } from './webhooks/stats';
 
 export type PaymentSdk = ReturnType<typeof setupPaymentSDK>;
 
@@ -15,6 +16,7 @@ export interface AppDeps {
   sdk: PaymentSdk;
   stripe: Stripe;
   payments: PaymentsDeps;
+  webhookStats: WebhookStats;
 }
 
 /** The one composition root: every long-lived object of the processor is built here, once. */
@@ -47,5 +49,5 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     stripe,
     log: logger.child({ component: 'payments' }),
   };
-  return { config, logger, sdk, stripe, payments };
+  return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats() };
 }

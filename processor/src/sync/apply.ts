@@ -12,14 +12,18 @@ export interface SnapshotOptions {
   disputes?: boolean;
 }
 
-/** Reads what Stripe knows about a PaymentIntent; the lists are fetched in parallel. */
+/**
+ * Reads what Stripe knows about a PaymentIntent; the lists are fetched in parallel. With
+ * `known`, the PaymentIntent already read is reused and only the lists are fetched.
+ */
 export async function loadSnapshot(
   stripe: Stripe,
   paymentIntentId: string,
   options: SnapshotOptions = {},
+  known?: PaymentIntentSnapshot,
 ): Promise<PaymentIntentSnapshot> {
   const [paymentIntent, refunds, disputes] = await Promise.all([
-    stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
+    known?.paymentIntent ?? stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
     options.refunds
       ? stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 })
       : undefined,

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsync } from 'fastify';
+import Stripe from 'stripe';
+import { AppError } from '../../errors/app-error';
+import type { PaymentsDeps } from '../../payments/deps';
+import { handleEvent } from '../../webhooks/handle-event';
+import type { WebhookStats } from '../../webhooks/stats';
+
+export interface WebhookRoutesOptions {
+  payments: PaymentsDeps;
+  stats: WebhookStats;
+  /** Signing secrets accepted (the current one, and the previous one during a rotation). */
+  secrets: readonly string[];
+  toleranceSeconds?: number;
+}
+
+const MAX_EVENT_BYTES = 512 * 1024;
+
+/**
+ * `POST /stripe/webhooks`. The signature is checked on the raw bytes before anything else
+ * (D19): this scope keeps the body as a Buffer whatever its content type.
+ */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_EVENT_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/stripe/webhooks',
+    { schema: { tags: ['webhooks'], summary: 'Stripe webhook endpoint' } },
+    async (request) => {
+      options.stats.receive();
+      const signature = request.headers['stripe-signature'];
+      if (typeof signature !== 'string' || signature.length === 0 || !Buffer.isBuffer(request.body)) {
+        throw new AppError(400, 'InvalidSignature', 'Missing Stripe-Signature header or body.');
+      }
+      const event = verify(options, request.body, signature);
+      return handleEvent(options.payments, options.stats, event);
+    },
+  );
+};
+
+function verify(options: WebhookRoutesOptions, body: Buffer, signature: string): Stripe.Event {
+  for (const secret of options.secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(body, signature, secret, options.toleranceSeconds ?? 300);
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {
+        throw new AppError(400, 'InvalidInput', 'The event is not valid JSON.');
+      }
+    }
+  }
+  throw new AppError(400, 'InvalidSignature', 'The Stripe signature does not match or is too old.');
+}

@@ -1,0 +1,58 @@
+import type Stripe from 'stripe';
+import { AppError } from '../errors/app-error';
+import { safeError } from '../logger';
+import type { PaymentsDeps } from '../payments/deps';
+import { syncPaymentIntent, type SyncResult } from '../sync/sync-payment-intent';
+import { isHandled, subjectOf } from './events';
+import type { WebhookStats } from './stats';
+
+export type WebhookAnswer = { received: true; status: SyncResult['status'] | 'ignored'; reason?: string };
+
+/**
+ * A verified Stripe event: events that are not ours answer 200 (Stripe must not retry them);
+ * ours trigger a sync of their PaymentIntent; a sync that cannot complete throws a 503 so that
+ * Stripe retries (D01).
+ */
+export async function handleEvent(
+  deps: PaymentsDeps,
+  stats: WebhookStats,
+  event: Stripe.Event,
+): Promise<WebhookAnswer> {
+  const log = { eventId: event.id, type: event.type };
+  if (event.livemode !== (deps.config.stripe.mode === 'live')) {
+    deps.log.info(log, 'webhook ignored: other Stripe mode');
+    return { received: true, status: 'ignored', reason: 'other mode' };
+  }
+  if (!isHandled(event.type)) {
+    deps.log.info(log, 'webhook ignored: unsupported event type');
+    return { received: true, status: 'ignored', reason: 'unsupported event type' };
+  }
+  const subject = subjectOf(event);
+  try {
+    let paymentIntentId = subject.paymentIntentId;
+    if (!paymentIntentId && subject.chargeId) {
+      const charge = await deps.stripe.charges.retrieve(subject.chargeId);
+      paymentIntentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+    }
+    if (!paymentIntentId) {
+      deps.log.info(log, 'webhook ignored: no PaymentIntent');
+      return { received: true, status: 'ignored', reason: 'no PaymentIntent' };
+    }
+    const result = await syncPaymentIntent(deps, paymentIntentId, {
+      refunds: subject.refunds,
+      disputes: subject.disputes,
+    });
+    if (result.status === 'ignored') {
+      deps.log.info({ ...log, paymentIntentId, reason: result.reason }, 'webhook ignored');
+      return { received: true, status: 'ignored', reason: result.reason };
+    }
+    stats.apply();
+    deps.log.info({ ...log, paymentIntentId, paymentId: result.paymentId, status: result.status }, 'webhook applied');
+    return { received: true, status: result.status };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    stats.fail(event.id, event.type, message);
+    deps.log.error({ ...log, err: safeError(error) }, 'webhook could not be applied; Stripe will retry');
+    throw new AppError(503, 'ServiceUnavailable', 'The event could not be applied yet; retry later.');
+  }
+}
