@@ -8,7 +8,12 @@ const table = readme.slice(readme.indexOf('<!-- config-table:start -->'), readme
 const rows = table
   .split('\n')
   .filter((line) => line.startsWith('|'))
-  .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  .map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 const template = readFileSync(`${REPO_ROOT}/processor/.env.template`, 'utf8');
 
 describe('the README and .env.template document every config key', () => {
