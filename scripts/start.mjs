@@ -38,6 +38,8 @@ const services = [
       SANDBOX_CT_PORT: ports.commercetools,
       SANDBOX_STRIPE_PORT: ports.stripe,
       SANDBOX_PROCESSOR_URL: `http://localhost:${ports.processor}`,
+      SANDBOX_REGISTER_WEBHOOK: 'true',
+      SANDBOX_ASYNC_SETTLE_MS: env.SANDBOX_ASYNC_SETTLE_MS || '10000',
     },
   },
   {

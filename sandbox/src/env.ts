@@ -6,6 +6,9 @@ export interface SandboxEnv {
   processorUrl: string;
   verbose: boolean;
   exitWithParent: boolean;
+  /** Register a webhook endpoint for the processor in the Stripe emulator at start. */
+  registerWebhook: boolean;
+  asyncSettleDelayMs?: number;
 }
 
 function port(env: NodeJS.ProcessEnv, key: string, fallback: number, errors: string[]): number {
@@ -30,7 +33,13 @@ export function readSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     processorUrl: env.SANDBOX_PROCESSOR_URL || 'http://localhost:8080',
     verbose: env.SANDBOX_VERBOSE === 'true',
     exitWithParent: env.SANDBOX_EXIT_WITH_PARENT === 'true',
+    registerWebhook: env.SANDBOX_REGISTER_WEBHOOK === 'true',
   };
+  if (env.SANDBOX_ASYNC_SETTLE_MS) {
+    const ms = Number(env.SANDBOX_ASYNC_SETTLE_MS);
+    if (!Number.isInteger(ms) || ms < 0) errors.push('SANDBOX_ASYNC_SETTLE_MS must be a number of milliseconds');
+    else result.asyncSettleDelayMs = ms;
+  }
   if (!/^[a-z0-9-]{2,36}$/.test(result.projectKey)) errors.push('SANDBOX_PROJECT_KEY must be 2-36 of a-z, 0-9, -');
   if (errors.length > 0) throw new Error(`invalid sandbox configuration:\n  - ${errors.join('\n  - ')}`);
   return result;

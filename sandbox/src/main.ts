@@ -1,4 +1,5 @@
 import { createCommercetoolsSandbox } from './commercetools/server';
+import { createStripeEmulator } from './stripe/server';
 import { readSandboxEnv } from './env';
 
 /**
@@ -13,11 +14,39 @@ async function main(): Promise<void> {
     sessionMetadata: { processorUrl: env.processorUrl },
   });
   const ctAddress = await ct.app.listen({ host: env.host, port: env.commercetoolsPort });
+  const stripe = await createStripeEmulator({
+    logger: env.verbose,
+    ...(env.asyncSettleDelayMs !== undefined ? { asyncSettleDelayMs: env.asyncSettleDelayMs } : {}),
+  });
+  const stripeAddress = await stripe.app.listen({ host: env.host, port: env.stripePort });
+
+  // For `npm start`: the processor's webhook endpoint, as post-deploy would register it.
+  let stripeWebhookSecret: string | undefined;
+  if (env.registerWebhook) {
+    const res = await stripe.app.inject({
+      method: 'POST',
+      url: '/v1/webhook_endpoints',
+      headers: {
+        authorization: `Bearer ${stripe.secretKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-sandbox-internal': '1',
+      },
+      payload: new URLSearchParams({
+        url: `${env.processorUrl}/stripe/webhooks`,
+        'enabled_events[0]': '*',
+        description: 'sandbox processor',
+      }).toString(),
+    });
+    stripeWebhookSecret = (res.json() as { secret: string }).secret;
+  }
 
   const urls = {
     commercetools: ctAddress,
     sessionApi: `${ctAddress}/session-api`,
     projectKey: env.projectKey,
+    stripe: stripeAddress,
+    stripePublishableKey: stripe.publishableKey,
+    ...(stripeWebhookSecret ? { stripeWebhookSecret } : {}),
   };
   process.stdout.write(`SANDBOX_READY ${JSON.stringify(urls)}\n`);
 
@@ -25,7 +54,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await ct.close();
+    await Promise.all([ct.close(), stripe.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

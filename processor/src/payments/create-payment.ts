@@ -115,7 +115,10 @@ export async function createPayment(
       amount: stripeAmount.amount,
       currency: stripeAmount.currency,
       capture_method: config.stripe.captureMethod,
-      ...(types.length > 0 ? { payment_method_types: [...types] } : { automatic_payment_methods: { enabled: true } }),
+      // API 2026-10-28: `allowed_payment_method_types` replaced `payment_method_types`.
+      ...(types.length > 0
+        ? { allowed_payment_method_types: [...types] }
+        : { automatic_payment_methods: { enabled: true } }),
       metadata: {
         [METADATA.paymentId]: payment.id,
         [METADATA.cartId]: cart.id,
@@ -188,12 +191,10 @@ async function reuse(
   if (paymentIntent.currency !== target.currency) return undefined;
 
   const wantsAutomatic = types.length === 0;
-  const typesMatch = wantsAutomatic
-    ? paymentIntent.automatic_payment_methods?.enabled === true
-    : !paymentIntent.automatic_payment_methods?.enabled && sameTypes(paymentIntent.payment_method_types, types);
-  if (!typesMatch) {
-    // Another component than the one the PaymentIntent was made for: Stripe cannot change its
-    // method types, so it is abandoned for a new one.
+  const isAutomatic = paymentIntent.automatic_payment_methods?.enabled === true;
+  if (wantsAutomatic !== isAutomatic) {
+    // Automatic payment methods cannot be switched on or off after creation: this PaymentIntent
+    // is abandoned for a new one.
     await stripe.paymentIntents.cancel(
       paymentIntent.id,
       { cancellation_reason: 'abandoned' },
@@ -201,15 +202,26 @@ async function reuse(
     );
     return undefined;
   }
-  if (paymentIntent.amount === target.amount) return requireSecret(paymentIntent);
+  const update: Stripe.PaymentIntentUpdateParams = {};
+  if (paymentIntent.amount !== target.amount) update.amount = target.amount;
+  if (
+    !wantsAutomatic &&
+    !sameTypes(paymentIntent.allowed_payment_method_types ?? paymentIntent.payment_method_types, types)
+  ) {
+    update.allowed_payment_method_types = [
+      ...types,
+    ] as Stripe.PaymentIntentUpdateParams['allowed_payment_method_types'];
+  }
+  if (Object.keys(update).length === 0) return requireSecret(paymentIntent);
 
   const centAmount = fromStripeAmount(target.amount, target.currency, payment.amountPlanned.fractionDigits).centAmount;
+  const keyParts = [paymentIntent.amount, target.amount, (update.allowed_payment_method_types ?? []).join('+')].join(
+    ':',
+  );
   const [updated] = await Promise.all([
-    stripe.paymentIntents.update(
-      paymentIntent.id,
-      { amount: target.amount },
-      { idempotencyKey: `ct-payment:${payment.id}:amount:${paymentIntent.amount}:${target.amount}` },
-    ),
+    stripe.paymentIntents.update(paymentIntent.id, update, {
+      idempotencyKey: `ct-payment:${payment.id}:update:${keyParts}`,
+    }),
     ct.updatePayment(payment, (current) =>
       current.amountPlanned.centAmount === centAmount
         ? []
@@ -217,8 +229,14 @@ async function reuse(
     ),
   ]);
   deps.log.info(
-    { paymentId: payment.id, paymentIntentId: paymentIntent.id, from: paymentIntent.amount, to: target.amount },
-    'open payment intent reused with a new amount',
+    {
+      paymentId: payment.id,
+      paymentIntentId: paymentIntent.id,
+      from: paymentIntent.amount,
+      to: target.amount,
+      changed: Object.keys(update),
+    },
+    'open payment intent reused and updated',
   );
   return requireSecret(updated);
 }

@@ -80,7 +80,9 @@ export interface SandboxUrls {
   commercetools: string;
   sessionApi: string;
   projectKey: string;
-  stripe?: string;
+  stripe: string;
+  stripePublishableKey: string;
+  stripeWebhookSecret?: string;
 }
 
 /** The whole sandbox on free ports. */
