@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { CONTROL_PREFIX, INTERNAL_HEADER, installControls, type Controls } from '../controls/install';
+import {
+  CONTROL_PREFIX,
+  INTERNAL_HEADER,
+  installControls,
+  installLateFaults,
+  type Controls,
+} from '../controls/install';
 import { CheckoutDraftError, createCheckout, type CheckoutDraft } from './checkout';
 import { ctError, defaultCtFaultBody } from './errors';
 import { seedProject, type ApiCall } from './seed';
@@ -78,6 +84,7 @@ export async function createCommercetoolsSandbox(
   };
 
   const controls = installControls(app, { defaultFaultBody: defaultCtFaultBody, onReset: reset });
+  installLateFaults(app);
   installOAuthExtras(app, tokens, projectKey);
   registerSessionRoutes(app, {
     prefix: sessionPath,

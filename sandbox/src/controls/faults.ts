@@ -23,6 +23,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the socket instead of answering (a network failure as the client sees it). */
   drop?: boolean;
+  /**
+   * `after`: the request is executed first and only its answer is replaced or lost (a timeout or
+   * a dropped connection after the upstream did the work). Default `before`: never executed.
+   */
+  phase?: 'before' | 'after';
 }
 
 export interface FaultRule extends Required<Pick<FaultSpec, 'method' | 'path'>> {
@@ -32,6 +37,7 @@ export interface FaultRule extends Required<Pick<FaultSpec, 'method' | 'path'>> 
   body?: unknown;
   delayMs?: number;
   drop?: boolean;
+  phase: 'before' | 'after';
   hits: number;
 }
 
@@ -79,6 +85,10 @@ export class FaultInjector {
       errors.push('delayMs must be between 0 and 120000');
     if (spec.status === undefined && !spec.drop && spec.delayMs === undefined)
       errors.push('one of status, delayMs or drop is required');
+    if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after')
+      errors.push('phase must be before or after');
+    if (spec.phase === 'after' && spec.status === undefined && !spec.drop)
+      errors.push('an after-phase fault needs a status or drop');
     if (this.rules.length >= MAX_RULES) errors.push(`at most ${MAX_RULES} fault rules`);
     if (errors.length > 0) throw new FaultValidationError(errors.join('; '));
 
@@ -88,6 +98,7 @@ export class FaultInjector {
       path: spec.path,
       remaining: times,
       hits: 0,
+      phase: spec.phase ?? 'before',
       ...(spec.status !== undefined ? { status: spec.status } : {}),
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       ...(spec.delayMs !== undefined ? { delayMs: spec.delayMs } : {}),

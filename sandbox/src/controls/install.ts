@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestCounters } from './counters';
-import { FaultInjector, FaultValidationError, type FaultSpec } from './faults';
+import { FaultInjector, FaultValidationError, type FaultAction, type FaultSpec } from './faults';
 
 export const CONTROL_PREFIX = '/_sandbox';
 
@@ -15,6 +15,12 @@ export interface ControlsOptions {
 export interface Controls {
   faults: FaultInjector;
   counters: RequestCounters;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lateFault?: FaultAction;
+  }
 }
 
 function pathOf(request: FastifyRequest): string {
@@ -46,6 +52,10 @@ export function installControls(app: FastifyInstance, options: ControlsOptions):
     if (isExempt(request)) return;
     const action = faults.take(request.method, pathOf(request), options.defaultFaultBody);
     if (!action) return;
+    if (action.rule.phase === 'after') {
+      request.lateFault = action;
+      return;
+    }
     request.log.debug({ fault: action.rule.id, kind: action.kind }, 'injected fault');
     if (action.delayMs > 0) await sleep(action.delayMs);
     if (action.kind === 'drop') {
@@ -100,4 +110,27 @@ export function installControls(app: FastifyInstance, options: ControlsOptions):
   });
 
   return { faults, counters };
+}
+
+/**
+ * After-phase faults replace or drop the answer of a request that was executed. Install them
+ * after every other onSend hook (idempotency records included), so that the upstream keeps the
+ * real result, as when an answer is lost on the way back.
+ */
+export function installLateFaults(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const action = request.lateFault;
+    if (!action) return payload;
+    request.lateFault = undefined;
+    if (action.delayMs > 0) await sleep(action.delayMs);
+    if (action.kind === 'drop') {
+      request.raw.socket.destroy();
+      return payload;
+    }
+    if (action.kind === 'respond') {
+      reply.code(action.status).header('x-sandbox-fault', action.rule.id);
+      return JSON.stringify(action.body);
+    }
+    return payload;
+  });
 }

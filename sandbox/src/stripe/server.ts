@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
-import { CONTROL_PREFIX, installControls, type Controls } from '../controls/install';
+import { CONTROL_PREFIX, installControls, installLateFaults, type Controls } from '../controls/install';
 import { authenticate, keyOf } from './auth';
 import { defaultStripeFaultBody, StripeApiError } from './errors';
 import { installIdempotency } from './idempotency';
@@ -101,6 +101,7 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
     request.stripeKey = authenticate(request, { secret: secretKey, publishable: publishableKey });
   });
   const idempotency = installIdempotency(app, (request) => keyOf(request) ?? 'anonymous');
+  installLateFaults(app);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof StripeApiError) return reply.code(error.status).send(error.body());
@@ -112,14 +113,12 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
     return reply.code(500).send({ error: { type: 'api_error', message: 'An unknown error occurred.' } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error: {
-          type: 'invalid_request_error',
-          message: `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}).`,
-        },
-      }),
+    reply.code(404).send({
+      error: {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}).`,
+      },
+    }),
   );
 
   registerV1Routes(app, { state, paymentIntents, refunds, disputes, endpoints, delivery });

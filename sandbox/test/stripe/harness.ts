@@ -49,9 +49,7 @@ export interface Received {
 }
 
 /** A webhook receiver on a free port that answers with the statuses it is told to, in turn. */
-export async function startReceiver(
-  statuses: number[] = [],
-): Promise<{
+export async function startReceiver(statuses: number[] = []): Promise<{
   url: string;
   received: Received[];
   close(): Promise<void>;
