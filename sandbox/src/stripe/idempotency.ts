@@ -74,19 +74,27 @@ export function installIdempotency(
     request.idempotencyEntry = { key, entry };
   });
 
+  // The result is recorded as the handler produced it (before any late fault replaces the
+  // answer), but the key stays "in progress" until the answer has left.
   app.addHook('onSend', async (request, reply, payload) => {
     const tracked = request.idempotencyEntry;
     if (!tracked) return payload;
-    request.idempotencyEntry = undefined;
     if (NOT_SAVED.has(reply.statusCode)) {
       entries.delete(tracked.key);
+      request.idempotencyEntry = undefined;
       return payload;
     }
-    tracked.entry.done = true;
     tracked.entry.status = reply.statusCode;
     tracked.entry.body = typeof payload === 'string' ? JSON.parse(payload) : payload;
     reply.header('idempotency-key', String(request.headers['idempotency-key']));
     return payload;
+  });
+  app.addHook('onResponse', async (request) => {
+    const tracked = request.idempotencyEntry;
+    if (!tracked) return;
+    request.idempotencyEntry = undefined;
+    if (tracked.entry.status === undefined) entries.delete(tracked.key);
+    else tracked.entry.done = true;
   });
 
   return { clear: () => entries.clear() };
