@@ -8,6 +8,7 @@ import {
 } from '../controls/install';
 import { CheckoutDraftError, createCheckout, type CheckoutDraft } from './checkout';
 import { ctError, defaultCtFaultBody } from './errors';
+import { installOrderRules } from './orders';
 import { seedProject, type ApiCall } from './seed';
 import { registerSessionRoutes, SessionStore } from './sessions';
 import { createFixedStorage } from './storage';
@@ -48,12 +49,13 @@ export async function createCommercetoolsSandbox(
   // ESM-only package: loaded with a real dynamic import from this CommonJS module.
   const { CommercetoolsMock, InMemoryStorage } = await import('@labdigital/commercetools-mock');
 
+  const storage = createFixedStorage(InMemoryStorage);
   const mock = new CommercetoolsMock({
     enableAuthentication: true,
     validateCredentials: true,
     defaultProjectKey: projectKey,
     silent: !options.logger,
-    storage: createFixedStorage(InMemoryStorage),
+    storage,
   });
   const app = mock.app;
   const tokens = new TokenRegistry(mock.authStore());
@@ -86,6 +88,7 @@ export async function createCommercetoolsSandbox(
   const controls = installControls(app, { defaultFaultBody: defaultCtFaultBody, onReset: reset });
   installLateFaults(app);
   installOAuthExtras(app, tokens, projectKey);
+  installOrderRules(app, storage, projectKey);
   registerSessionRoutes(app, {
     prefix: sessionPath,
     projectKey,

@@ -209,3 +209,54 @@ describe('reset', () => {
     expect(Object.keys(counters.body.byRoute)).toContain('POST /oauth/token');
   });
 });
+
+describe('orders from carts, as commercetools enforces them', () => {
+  async function order(cartId: string, version: number, orderNumber?: string) {
+    const { access_token } = await clientToken(ct);
+    return http<any>(`${ct}/sandbox/orders`, {
+      headers: { authorization: `Bearer ${access_token}` },
+      json: { cart: { typeId: 'cart', id: cartId }, version, ...(orderNumber ? { orderNumber } : {}) },
+    });
+  }
+
+  it('orders a cart once: it becomes Ordered, a second order and a stale version are refused, order numbers are unique', async () => {
+    const a = await http<{ cartId: string; cartVersion: number }>(`${ct}/_sandbox/checkout-session`, { json: {} });
+    expect((await order(a.body.cartId, a.body.cartVersion + 5)).status).toBe(409);
+    const number = `order-${Date.now()}`;
+    const created = await order(a.body.cartId, a.body.cartVersion, number);
+    expect(created.status).toBe(201);
+    const { access_token } = await clientToken(ct);
+    const cart = await http<any>(`${ct}/sandbox/carts/${a.body.cartId}`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(cart.body.cartState).toBe('Ordered');
+    const again = await order(a.body.cartId, cart.body.version);
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].code).toBe('InvalidOperation');
+
+    const b = await http<{ cartId: string; cartVersion: number }>(`${ct}/_sandbox/checkout-session`, { json: {} });
+    const duplicate = await order(b.body.cartId, b.body.cartVersion, number);
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.errors[0].code).toBe('DuplicateField');
+  });
+
+  it('two concurrent orders of one cart: exactly one succeeds', async () => {
+    const c = await http<{ cartId: string; cartVersion: number }>(`${ct}/_sandbox/checkout-session`, { json: {} });
+    const results = await Promise.all([
+      order(c.body.cartId, c.body.cartVersion),
+      order(c.body.cartId, c.body.cartVersion),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(201);
+    // Refused as a conflict while the first runs, or as already ordered once it finished.
+    expect([400, 409]).toContain(statuses[1]);
+    const { access_token } = await clientToken(ct);
+    const orders = await http<{ count: number }>(
+      `${ct}/sandbox/orders?where=${encodeURIComponent(`cart(id="${c.body.cartId}")`)}`,
+      {
+        headers: { authorization: `Bearer ${access_token}` },
+      },
+    );
+    expect(orders.body.count).toBe(1);
+  });
+});
