@@ -1,6 +1,7 @@
 import { setupPaymentSDK } from '@commercetools/connect-payments-sdk';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
+import { createTypeProbe } from './commercetools/custom-types';
 import { createCommercetoolsPort } from './commercetools/port';
 import type { Config } from './config/load-config';
 import { getSdkContext, updateSdkContext } from './http/request-context';
@@ -48,6 +49,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     ct: createCommercetoolsPort(sdk.ctAPI),
     stripe,
     log: logger.child({ component: 'payments' }),
+    customTypes: createTypeProbe(sdk.ctAPI),
   };
   return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats() };
 }

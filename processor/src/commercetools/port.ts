@@ -1,5 +1,13 @@
 import { Errorx, type setupPaymentSDK } from '@commercetools/connect-payments-sdk';
-import type { Cart, Payment, PaymentDraft, PaymentUpdateAction } from '@commercetools/platform-sdk';
+import type {
+  BaseAddress,
+  Cart,
+  Order,
+  Payment,
+  PaymentDraft,
+  PaymentState,
+  PaymentUpdateAction,
+} from '@commercetools/platform-sdk';
 
 type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
 
@@ -16,12 +24,28 @@ export interface CommercetoolsPort {
   updatePayment(payment: Payment, plan: (current: Payment) => PaymentUpdateAction[]): Promise<Payment>;
   addPaymentToCart(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
   findPaymentsByInterfaceId(interfaceId: string): Promise<Payment[]>;
+  getCart(cartId: string): Promise<Cart>;
+  setCartShippingAddress(cart: Pick<Cart, 'id' | 'version'>, address: BaseAddress): Promise<Cart>;
+  findOrderByPaymentId(paymentId: string): Promise<Order | undefined>;
+  createOrderFromCart(draft: {
+    cart: Pick<Cart, 'id' | 'version'>;
+    orderNumber?: string;
+    paymentState: PaymentState;
+  }): Promise<Order>;
+  changeOrderPaymentState(order: Pick<Order, 'id' | 'version'>, paymentState: PaymentState): Promise<Order>;
+}
+
+/** The HTTP status of a commercetools error, whichever client raised it. */
+export function statusOf(error: unknown): number | undefined {
+  if (error instanceof Errorx) return error.httpErrorStatus;
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 const MAX_ATTEMPTS = 5;
 
 export function isConflict(error: unknown): boolean {
-  return error instanceof Errorx && error.httpErrorStatus === 409;
+  return statusOf(error) === 409;
 }
 
 const backoff = (attempt: number) =>
@@ -66,6 +90,47 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
     async findPaymentsByInterfaceId(interfaceId) {
       const result = await api.payment.find(`interfaceId="${interfaceId.replace(/"/g, '')}"`);
       return result.results;
+    },
+
+    getCart: (cartId) => api.cart.getCartById(cartId),
+
+    async setCartShippingAddress(cart, address) {
+      const res = await api.client
+        .carts()
+        .withId({ ID: cart.id })
+        .post({ body: { version: cart.version, actions: [{ action: 'setShippingAddress', address }] } })
+        .execute();
+      return res.body;
+    },
+
+    async findOrderByPaymentId(paymentId) {
+      const result = await api.order.find(`paymentInfo(payments(id="${paymentId.replace(/"/g, '')}"))`);
+      return result.results[0];
+    },
+
+    async createOrderFromCart({ cart, orderNumber, paymentState }) {
+      const res = await api.client
+        .orders()
+        .post({
+          body: {
+            cart: { typeId: 'cart', id: cart.id },
+            version: cart.version,
+            ...(orderNumber ? { orderNumber } : {}),
+            paymentState,
+            orderState: 'Open',
+          },
+        })
+        .execute();
+      return res.body;
+    },
+
+    async changeOrderPaymentState(order, paymentState) {
+      const res = await api.client
+        .orders()
+        .withId({ ID: order.id })
+        .post({ body: { version: order.version, actions: [{ action: 'changePaymentState', paymentState }] } })
+        .execute();
+      return res.body;
     },
   };
 }

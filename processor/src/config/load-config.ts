@@ -82,6 +82,7 @@ export interface Config {
   };
   merchantReturnUrl: string;
   allowedOrigins: readonly string[];
+  orders: { create: boolean };
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
 }
 
@@ -247,6 +248,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     merchantReturnUrl: e.MERCHANT_RETURN_URL,
     allowedOrigins,
+    orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
     server: {
       port,
       host: e.HOST ?? '0.0.0.0',

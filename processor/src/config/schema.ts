@@ -127,6 +127,15 @@ export const EnvSchema = Type.Object({
     }),
   ),
 
+  CREATE_ORDERS: opt(
+    str({
+      description:
+        'Create the commercetools order from the cart when a payment is authorized or paid (false when commercetools Checkout or the storefront creates orders).',
+      enum: ['true', 'false'],
+      default: 'true',
+    }),
+  ),
+
   MERCHANT_RETURN_URL: str({
     description:
       'Page the shopper returns to after a redirect-based payment method, when the checkout session names none.',

@@ -16,4 +16,6 @@ export const METADATA = {
   cartId: 'ct_cart_id',
   projectKey: 'ct_project_key',
   checkoutTransactionItemId: 'ct_checkout_transaction_item_id',
+  /** The order number the session reserved (`futureOrderNumber`), used when the order is created. */
+  orderNumber: 'ct_order_number',
 } as const;

@@ -126,6 +126,7 @@ export async function createPayment(
         ...(ctx.checkoutTransactionItemId
           ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId }
           : {}),
+        ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
       },
       ...(shipping ? { shipping } : {}),
       ...(cart.customerEmail ? { receipt_email: cart.customerEmail } : {}),

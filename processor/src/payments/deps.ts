@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
+import type { TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
 
 export interface Log {
@@ -14,4 +15,6 @@ export interface PaymentsDeps {
   ct: CommercetoolsPort;
   stripe: Stripe;
   log: Log;
+  /** Which optional custom types post-deploy created (cached). */
+  customTypes: () => Promise<TypeAvailability>;
 }

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
 import { fromStripeAmount } from '../stripe/money';
 import { desiredTransactions, type PaymentIntentSnapshot } from './desired-transactions';
-import { planPaymentActions, type DesiredCtTransaction } from './plan-actions';
+import { planPaymentActions, type DesiredCtTransaction, type PaymentFacts } from './plan-actions';
 
 export interface SnapshotOptions {
   /** Also list the PaymentIntent's refunds (needed once anything was refunded). */
@@ -71,13 +71,29 @@ export async function applySnapshot(
   ct: CommercetoolsPort,
   payment: Payment,
   snapshot: PaymentIntentSnapshot,
+  extras: Pick<PaymentFacts, 'card' | 'interaction'> = {},
 ): Promise<Payment> {
   const desired = desiredCtTransactions(payment, snapshot);
   const method = paymentMethodType(snapshot);
-  const facts = {
+  const facts: PaymentFacts = {
     interfaceId: snapshot.paymentIntent.id,
     statusCode: snapshot.paymentIntent.status,
     ...(method ? { method } : {}),
+    ...extras,
   };
   return ct.updatePayment(payment, (current) => planPaymentActions(current, desired, facts));
+}
+
+/** Card details of the charge, in the fields of the SDK's predefined card-details type. */
+export function cardDetails(
+  snapshot: PaymentIntentSnapshot,
+): { brand?: string; lastFour?: string; expiryMonth?: number; expiryYear?: number } | undefined {
+  const card = snapshot.charge?.payment_method_details?.card;
+  if (!card) return undefined;
+  return {
+    ...(card.brand ? { brand: card.brand } : {}),
+    ...(card.last4 ? { lastFour: card.last4 } : {}),
+    ...(card.exp_month ? { expiryMonth: card.exp_month } : {}),
+    ...(card.exp_year ? { expiryYear: card.exp_year } : {}),
+  };
 }

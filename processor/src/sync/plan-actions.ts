@@ -15,6 +15,10 @@ export interface PaymentFacts {
   statusCode?: string;
   /** The Stripe payment method type (card, sepa_debit, ...), when known. */
   method?: string;
+  /** Card details for the SDK's predefined card-details type (when that type exists). */
+  card?: { typeKey: string; fields: { brand?: string; lastFour?: string; expiryMonth?: number; expiryYear?: number } };
+  /** The event that triggered this sync, recorded once as an interface interaction (ids only). */
+  interaction?: { typeKey: string; fields: { interactionId: string; type: string; createdAt: string } };
 }
 
 /** State moves commercetools accepts for a transaction. */
@@ -60,6 +64,34 @@ export function planPaymentActions(
   }
   if (facts.method && payment.paymentMethodInfo?.method !== facts.method) {
     actions.push({ action: 'setMethodInfoMethod', method: facts.method });
+  }
+
+  if (facts.card) {
+    const current =
+      (payment.paymentMethodInfo as { custom?: { fields?: Record<string, unknown> } }).custom?.fields ?? {};
+    const wanted = facts.card.fields;
+    if (
+      current.brand !== wanted.brand ||
+      current.lastFour !== wanted.lastFour ||
+      current.expiryMonth !== wanted.expiryMonth ||
+      current.expiryYear !== wanted.expiryYear
+    ) {
+      actions.push({
+        action: 'setMethodInfoCustomType',
+        type: { typeId: 'type', key: facts.card.typeKey },
+        fields: { ...wanted },
+      });
+    }
+  }
+  if (facts.interaction) {
+    const id = facts.interaction.fields.interactionId;
+    if (!payment.interfaceInteractions.some((i) => i.fields?.interactionId === id)) {
+      actions.push({
+        action: 'addInterfaceInteraction',
+        type: { typeId: 'type', key: facts.interaction.typeKey },
+        fields: { ...facts.interaction.fields },
+      });
+    }
   }
 
   const currencyCode = payment.amountPlanned.currencyCode;

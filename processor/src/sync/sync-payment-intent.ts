@@ -1,16 +1,26 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
-import { applySnapshot, loadSnapshot } from './apply';
+import { CardDetailsTypeKey, PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
+import { applySnapshot, cardDetails, loadSnapshot } from './apply';
+import { ensureOrder, type OrderResult } from './orders';
 
 export type SyncResult =
-  | { status: 'applied' | 'unchanged'; paymentId: string; paymentIntentId: string; version: number }
+  | {
+      status: 'applied' | 'unchanged';
+      paymentId: string;
+      paymentIntentId: string;
+      version: number;
+      order: OrderResult | 'skipped';
+    }
   | { status: 'ignored'; reason: string; paymentIntentId: string };
 
 export interface SyncHints {
   /** The trigger was about refunds: list them even if the charge shows none any more. */
   refunds?: boolean;
   disputes?: boolean;
+  /** The Stripe event that triggered the sync (recorded as an interface interaction: ids only). */
+  event?: { id: string; type: string; created: number };
 }
 
 const hasTx = (payment: Payment, type: string) => payment.transactions.some((t) => t.type === type);
@@ -45,11 +55,31 @@ export async function syncPaymentIntent(
     wantRefunds || wantDisputes
       ? await loadSnapshot(stripe, paymentIntentId, { refunds: wantRefunds, disputes: wantDisputes }, base)
       : base;
-  const updated = await applySnapshot(ct, payment, snapshot);
+  const types = await deps.customTypes();
+  const card = types.cardDetails ? cardDetails(snapshot) : undefined;
+  const event = hints.event;
+  const updated = await applySnapshot(ct, payment, snapshot, {
+    ...(card ? { card: { typeKey: CardDetailsTypeKey, fields: card } } : {}),
+    ...(event && types.interactions
+      ? {
+          interaction: {
+            typeKey: PaymentInterfaceInteractionTypeKey,
+            fields: {
+              interactionId: event.id,
+              type: event.type,
+              createdAt: new Date(event.created * 1000).toISOString(),
+            },
+          },
+        }
+      : {}),
+  });
+  const settled = ['requires_capture', 'succeeded', 'canceled'].includes(pi.status);
+  const order = settled ? await ensureOrder(deps, updated, snapshot) : 'skipped';
   return {
     status: updated.version === payment.version ? 'unchanged' : 'applied',
     paymentId: payment.id,
     paymentIntentId,
     version: updated.version,
+    order,
   };
 }

@@ -47,7 +47,10 @@ export async function handleEvent(
       return { received: true, status: 'ignored', reason: result.reason };
     }
     stats.apply();
-    deps.log.info({ ...log, paymentIntentId, paymentId: result.paymentId, status: result.status }, 'webhook applied');
+    deps.log.info(
+      { ...log, paymentIntentId, paymentId: result.paymentId, status: result.status, order: result.order },
+      'webhook applied',
+    );
     return { received: true, status: result.status };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
