@@ -70,7 +70,12 @@ export function registerV1Routes(app: FastifyInstance, deps: V1Deps): void {
   app.get('/v1/payment_intents', secret, async (request: Req) => {
     const p = params(request);
     const customer = str(p, 'customer');
-    const items = [...state.paymentIntents.values()].filter((pi) => !customer || pi.customer === customer);
+    const created = (typeof p.created === 'object' && p.created !== null ? p.created : {}) as Params;
+    const gte = Number(created.gte ?? created.gt ?? -Infinity);
+    const lte = Number(created.lte ?? created.lt ?? Infinity);
+    const items = [...state.paymentIntents.values()].filter(
+      (pi) => (!customer || pi.customer === customer) && pi.created >= gte && pi.created <= lte,
+    );
     return paginate(items, p, '/v1/payment_intents');
   });
   app.get('/v1/payment_intents/search', secret, async (request: Req) => {

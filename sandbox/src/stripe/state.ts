@@ -1,72 +1,37 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Stripe from 'stripe';
 import { newId, nowSeconds } from './ids';
-import type { TestMethod } from './test-methods';
 
 export const API_VERSION = '2026-10-28.endive';
 
-export type StoredEndpoint = Stripe.WebhookEndpoint & { secret: string };
-
-/** The API request an event stems from (`event.request`); none for Stripe's own changes. */
-export interface RequestInfo {
-  id: string;
-  idempotencyKey: string | null;
-}
-
-/** Timers the emulator sets by itself (async settlement, late refund failures), cleared on reset. */
-export class Scheduler {
-  private timers = new Set<NodeJS.Timeout>();
-
-  after(ms: number, task: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      task();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  clear(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
+export interface EventListener {
+  (event: Stripe.Event): void;
 }
 
 /** Everything the emulator knows, in memory. Objects are stored as the API returns them. */
 export class EmulatorState {
-  readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
-  readonly charges = new Map<string, Stripe.Charge>();
-  readonly refunds = new Map<string, Stripe.Refund>();
-  readonly disputes = new Map<string, Stripe.Dispute>();
-  readonly customers = new Map<string, Stripe.Customer>();
-  readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
-  readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>();
-  readonly webhookEndpoints = new Map<string, StoredEndpoint>();
+  paymentIntents: Map<string, Stripe.PaymentIntent> = new Map();
+  charges: Map<string, Stripe.Charge> = new Map();
+  refunds: Map<string, Stripe.Refund> = new Map();
+  disputes: Map<string, Stripe.Dispute> = new Map();
+  customers: Map<string, Stripe.Customer> = new Map();
+  paymentMethods: Map<string, Stripe.PaymentMethod> = new Map();
+  webhookEndpoints: Map<string, Stripe.WebhookEndpoint & { secret: string }> = new Map();
   events: Stripe.Event[] = [];
-
-  // What Stripe knows but never shows on the API.
-  /** The test behaviour behind every PaymentMethod created from a test token, card number or IBAN. */
-  readonly methodOf = new Map<string, TestMethod>();
-  /** PaymentMethods set up for off-session use (saved by a successful on-session payment). */
-  readonly setUpForOffSession = new Set<string>();
-  /** Refunds Stripe made itself to release an uncaptured remainder (cancel, final partial capture). */
-  readonly releaseRefunds = new Set<string>();
   /** Captures made per PaymentIntent (multicapture allows at most 50). */
-  readonly captureCount = new Map<string, number>();
-  /** Where a redirect-based payment returns the shopper to. */
-  readonly returnUrls = new Map<string, string>();
+  captureCount: Map<string, number> = new Map();
+  private listeners: EventListener[] = [];
 
-  readonly scheduler = new Scheduler();
-  readonly requestContext = new AsyncLocalStorage<RequestInfo>();
-  private listeners: ((event: Stripe.Event) => void)[] = [];
-
-  onEvent(listener: (event: Stripe.Event) => void): void {
+  onEvent(listener: EventListener): void {
     this.listeners.push(listener);
   }
 
   /** Records an event with a snapshot of the object as it is now, and hands it to delivery. */
-  emit(type: string, object: { id: string; object: string }, previous?: Record<string, unknown>): Stripe.Event {
-    const request = this.requestContext.getStore();
+  emit(
+    type: string,
+    object: { id: string },
+    previous?: Record<string, unknown>,
+    request?: { id: string; idempotencyKey?: string },
+  ): Stripe.Event {
     const event = {
       id: newId('evt'),
       object: 'event',
@@ -77,31 +42,21 @@ export class EmulatorState {
       pending_webhooks: 0,
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
       type,
-    } as unknown as Stripe.Event; // a discriminated union keyed by `type`: built generically here
+    } as unknown as Stripe.Event;
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
     return event;
   }
 
   clear(): void {
-    for (const map of [
-      this.paymentIntents,
-      this.charges,
-      this.refunds,
-      this.disputes,
-      this.customers,
-      this.paymentMethods,
-      this.balanceTransactions,
-      this.webhookEndpoints,
-      this.methodOf,
-      this.captureCount,
-      this.returnUrls,
-    ]) {
-      map.clear();
-    }
-    this.setUpForOffSession.clear();
-    this.releaseRefunds.clear();
+    this.paymentIntents.clear();
+    this.charges.clear();
+    this.refunds.clear();
+    this.disputes.clear();
+    this.customers.clear();
+    this.paymentMethods.clear();
+    this.webhookEndpoints.clear();
     this.events = [];
-    this.scheduler.clear();
+    this.captureCount.clear();
   }
 }
