@@ -2,6 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
+/**
+ * Where spawned services run from: this checkout, or another one (SANDBOX_REPO_ROOT), e.g. to
+ * test the processor against a known-good sandbox while the sandbox itself is being changed.
+ */
+const SERVICES_ROOT = process.env.SANDBOX_REPO_ROOT ?? REPO_ROOT;
 
 export interface SpawnedService<T> {
   /** What the service printed on its ready line. */
@@ -28,7 +33,7 @@ export interface SpawnOptions {
  */
 export function spawnService<T>(options: SpawnOptions): Promise<SpawnedService<T>> {
   const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
-    cwd: REPO_ROOT,
+    cwd: SERVICES_ROOT,
     env: { ...process.env, ...options.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,0 +1,106 @@
+import { METADATA } from '../payments/checkout-context';
+import type { PaymentsDeps } from '../payments/deps';
+import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
+import { planPaymentActions } from './plan-actions';
+import { syncPaymentIntent } from './sync-payment-intent';
+
+export interface ReconcileItem {
+  paymentIntentId: string;
+  paymentId?: string;
+  /** Update actions commercetools lacked (what drifted). */
+  drift: string[];
+  result: 'in-sync' | 'fixed' | 'would-fix' | 'ignored' | 'failed';
+  error?: string;
+}
+
+export interface ReconcileReport {
+  since: string;
+  checked: number;
+  inSync: number;
+  fixed: number;
+  failed: number;
+  ignored: number;
+  items: ReconcileItem[];
+}
+
+/**
+ * Lost webhooks and dashboard changes: every PaymentIntent of this project created since
+ * `since` is compared with its commercetools payment and, unless `dryRun`, synced with the same
+ * function the webhooks use.
+ */
+export async function reconcile(
+  deps: PaymentsDeps,
+  since: Date,
+  options: { dryRun?: boolean; concurrency?: number } = {},
+): Promise<ReconcileReport> {
+  const ids: string[] = [];
+  for await (const pi of deps.stripe.paymentIntents.list({
+    created: { gte: Math.floor(since.getTime() / 1000) },
+    limit: 100,
+  })) {
+    if (pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey && pi.metadata[METADATA.paymentId])
+      ids.push(pi.id);
+  }
+  const items: ReconcileItem[] = [];
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift())
+      items.push(await reconcileOne(deps, id, options.dryRun ?? false));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  const count = (result: ReconcileItem['result']) => items.filter((i) => i.result === result).length;
+  return {
+    since: since.toISOString(),
+    checked: items.length,
+    inSync: count('in-sync'),
+    fixed: count('fixed') + count('would-fix'),
+    failed: count('failed'),
+    ignored: count('ignored'),
+    items,
+  };
+}
+
+async function reconcileOne(deps: PaymentsDeps, paymentIntentId: string, dryRun: boolean): Promise<ReconcileItem> {
+  try {
+    const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
+    const paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!;
+    const payment = await deps.ct.getPayment(paymentId);
+    const method = paymentMethodType(snapshot);
+    const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
+      interfaceId: paymentIntentId,
+      statusCode: snapshot.paymentIntent.status,
+      ...(method ? { method } : {}),
+    }).map((a) =>
+      a.action === 'addTransaction' ? `addTransaction ${a.transaction.type} ${a.transaction.state}` : a.action,
+    );
+    if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
+    const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });
+    if (result.status === 'ignored') return { paymentIntentId, paymentId, drift, result: 'ignored' };
+    return {
+      paymentIntentId,
+      paymentId,
+      drift,
+      result: drift.length > 0 || result.order === 'created' ? 'fixed' : 'in-sync',
+    };
+  } catch (error) {
+    return {
+      paymentIntentId,
+      drift: [],
+      result: 'failed',
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+/** `24h`, `7d`, `30m` or an ISO date. */
+export function parseSince(value: string, now = new Date()): Date {
+  const relative = /^(\d+)([mhd])$/.exec(value);
+  if (relative) {
+    const ms = Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - ms);
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`--since must be like 24h, 7d, 30m or an ISO date (got "${value}")`);
+  return date;
+}

@@ -1,0 +1,66 @@
+import type { Order, Payment } from '@commercetools/platform-sdk';
+import type Stripe from 'stripe';
+import { HANDLED_EVENTS } from '../../src/webhooks/events';
+import { stripeFor } from './stripe';
+import { call, startProcessor, type Processor, type World } from './world';
+
+/**
+ * A processor that receives the emulator's signed webhooks: the endpoint is registered in the
+ * emulator (as post-deploy does) and the processor runs with its signing secret.
+ */
+export async function startWiredProcessor(
+  world: World,
+  overrides: Record<string, string | undefined> = {},
+): Promise<Processor & { endpoint: Stripe.WebhookEndpoint }> {
+  const stripe = stripeFor(world);
+  const endpoint = await stripe.webhookEndpoints.create({
+    url: 'http://127.0.0.1:9/not-yet',
+    enabled_events: [...HANDLED_EVENTS],
+    api_version: '2026-10-28.endive',
+  });
+  const processor = await startProcessor(world, { STRIPE_WEBHOOK_SIGNING_SECRET: endpoint.secret, ...overrides });
+  await stripe.webhookEndpoints.update(endpoint.id, { url: `${processor.url}/stripe/webhooks` });
+  // What post-deploy creates: the SDK's predefined types for card details and interactions.
+  await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedPaymentMethodTypes();
+  await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedInterfaceInteractionType();
+  return Object.assign(processor, { endpoint });
+}
+
+/** Waits until the emulator has no delivery pending (delivered, or out of retries). */
+export async function quiesce(world: World, timeoutMs = 15000): Promise<void> {
+  const started = Date.now();
+  let quietSince: number | undefined;
+  while (Date.now() - started < timeoutMs) {
+    const status = await call(`${world.sandbox.info.stripe}/_sandbox/webhooks/status`);
+    if (status.body.pending === 0) {
+      quietSince ??= Date.now();
+      if (Date.now() - quietSince > 150) return;
+    } else {
+      quietSince = undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  throw new Error('webhook deliveries did not settle');
+}
+
+export async function control(world: World, path: string, json: unknown = {}) {
+  const res = await call(`${world.sandbox.info.stripe}/_sandbox${path}`, { json });
+  if (res.status >= 300) throw new Error(`control ${path} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function ctControl(world: World, path: string, json: unknown) {
+  const res = await call(`${world.sandbox.info.commercetools}/_sandbox${path}`, { json });
+  if (res.status >= 300) throw new Error(`control ${path} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export const txView = (payment: Payment) =>
+  payment.transactions
+    .map((t) => ({ type: t.type, state: t.state, amount: t.amount.centAmount, interactionId: t.interactionId }))
+    .sort((a, b) => `${a.type}${a.interactionId}`.localeCompare(`${b.type}${b.interactionId}`));
+
+export async function ordersOfCart(p: Processor, cartId: string): Promise<Order[]> {
+  const res = await p.deps.sdk.ctAPI.order.find(`cart(id="${cartId}")`);
+  return res.results;
+}
