@@ -32,13 +32,11 @@ export function installOrderRules(app: FastifyInstance, storage: InMemoryStorage
     const cart = (await storage.get(projectKey, 'cart', cartId)) as unknown as CartRecord | null;
     if (!cart) return;
     if (ordering.has(cartId)) {
-      return reply
-        .code(409)
-        .send(
-          ctError(409, 'ConcurrentModification', `Object ${cartId} has a different version than expected.`, {
-            currentVersion: cart.version,
-          }),
-        );
+      return reply.code(409).send(
+        ctError(409, 'ConcurrentModification', `Object ${cartId} has a different version than expected.`, {
+          currentVersion: cart.version,
+        }),
+      );
     }
     if (cart.cartState === 'Ordered') {
       return reply.code(400).send(ctError(400, 'InvalidOperation', `The cart ${cartId} has already been ordered.`));
