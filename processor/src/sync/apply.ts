@@ -59,6 +59,7 @@ export function desiredCtTransactions(payment: Payment, snapshot: PaymentIntentS
     state: tx.state,
     interactionId: tx.interactionId,
     centAmount: fromStripeAmount(tx.amount, currency, digits).centAmount,
+    ...(tx.cumulative ? { cumulative: true as const } : {}),
   }));
 }
 

@@ -16,6 +16,12 @@ export interface DesiredTransaction {
   /** Stripe minor units, in the PaymentIntent's currency. */
   amount: number;
   interactionId: string;
+  /**
+   * Set on the Charge: `amount` is the total captured on this charge so far. Stripe only tells
+   * the cumulative amount, so every further capture (multicapture) becomes its own transaction
+   * for the difference, with its own interaction id (see plan-actions).
+   */
+  cumulative?: true;
 }
 
 export interface PaymentIntentSnapshot {
@@ -95,7 +101,13 @@ export function desiredTransactions(snapshot: PaymentIntentSnapshot): DesiredTra
 
   if (authorized && charge) {
     if (charge.amount_captured > 0) {
-      result.push({ type: 'Charge', state: 'Success', amount: charge.amount_captured, interactionId: charge.id });
+      result.push({
+        type: 'Charge',
+        state: 'Success',
+        amount: charge.amount_captured,
+        interactionId: charge.id,
+        cumulative: true,
+      });
     }
     // What was authorized and neither captured nor capturable any more has been released: by a
     // cancel, a final partial capture, or the authorization expiring.

@@ -7,6 +7,22 @@ export interface DesiredCtTransaction {
   state: TxState;
   centAmount: number;
   interactionId: string;
+  /** `centAmount` is a running total of the charge's captures (see desired-transactions). */
+  cumulative?: true;
+}
+
+/** interactionId of a capture that brought a charge's captured total to `total`. */
+export const captureInteractionId = (chargeId: string, total: number) => `${chargeId}:${total}`;
+
+/** The missing part of a cumulative total, as one more transaction (nothing when none is missing). */
+function cumulativeAddition(payment: Payment, tx: DesiredCtTransaction): DesiredCtTransaction | undefined {
+  const recorded = payment.transactions
+    .filter((t) => t.type === tx.type && (t.state === 'Success' || t.state === 'Pending'))
+    .filter((t) => t.interactionId === tx.interactionId || t.interactionId?.startsWith(`${tx.interactionId}:`))
+    .reduce((sum, t) => sum + t.amount.centAmount, 0);
+  if (tx.centAmount <= recorded) return undefined;
+  const interactionId = recorded === 0 ? tx.interactionId : captureInteractionId(tx.interactionId, tx.centAmount);
+  return { type: tx.type, state: tx.state, centAmount: tx.centAmount - recorded, interactionId };
 }
 
 export interface PaymentFacts {
@@ -95,7 +111,13 @@ export function planPaymentActions(
   }
 
   const currencyCode = payment.amountPlanned.currencyCode;
-  for (const tx of desired) {
+  for (const wanted of desired) {
+    let tx = wanted;
+    if (wanted.cumulative) {
+      const addition = cumulativeAddition(payment, wanted);
+      if (!addition) continue;
+      tx = addition;
+    }
     const existing = findExisting(payment, tx);
     if (!existing) {
       actions.push({

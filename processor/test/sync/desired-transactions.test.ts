@@ -27,7 +27,7 @@ describe('desiredTransactions: Authorization over every PaymentIntent status', (
       aCharge({ captured: true, amount_captured: 2999 }),
       [
         { type: 'Authorization', state: 'Success', amount: 2999 },
-        { type: 'Charge', state: 'Success', amount: 2999, interactionId: 'ch_1' },
+        { type: 'Charge', state: 'Success', amount: 2999, interactionId: 'ch_1', cumulative: true },
       ],
     ],
     ['canceled', {}, undefined, [{ type: 'Authorization', state: 'Failure', amount: 2999 }]],
@@ -57,7 +57,7 @@ describe('desiredTransactions: amounts come from the right Stripe field (D08)', 
     });
     expect(result).toEqual([
       { type: 'Authorization', state: 'Success', amount: 2999, interactionId: 'pi_1' },
-      { type: 'Charge', state: 'Success', amount: 1000, interactionId: 'ch_1' },
+      { type: 'Charge', state: 'Success', amount: 1000, interactionId: 'ch_1', cumulative: true },
       { type: 'CancelAuthorization', state: 'Success', amount: 1999, interactionId: 'pi_1:release' },
     ]);
   });

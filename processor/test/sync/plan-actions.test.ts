@@ -107,3 +107,76 @@ describe('planPaymentActions', () => {
     ]);
   });
 });
+
+describe('captures: Stripe tells the captured total, commercetools gets one transaction per capture', () => {
+  const charge = (total: number) => ({
+    type: 'Charge' as const,
+    state: 'Success' as const,
+    centAmount: total,
+    interactionId: 'ch_1',
+    cumulative: true as const,
+  });
+
+  it('the first capture is recorded under the charge id', () => {
+    expect(planPaymentActions(aPayment({ interfaceId: 'pi_1' }), [charge(1000)], facts, now)).toEqual([
+      {
+        action: 'addTransaction',
+        transaction: {
+          type: 'Charge',
+          state: 'Success',
+          amount: { centAmount: 1000, currencyCode: 'EUR' },
+          interactionId: 'ch_1',
+          timestamp: now(),
+        },
+      },
+    ]);
+  });
+
+  it('a further capture (multicapture) adds only the difference, under its own interaction id', () => {
+    const payment = aPayment({
+      interfaceId: 'pi_1',
+      transactions: [
+        aTransaction({
+          type: 'Charge',
+          state: 'Success',
+          interactionId: 'ch_1',
+          amount: { type: 'centPrecision', centAmount: 1000, currencyCode: 'EUR', fractionDigits: 2 },
+        }),
+      ],
+    });
+    expect(planPaymentActions(payment, [charge(1500)], facts, now)).toEqual([
+      {
+        action: 'addTransaction',
+        transaction: {
+          type: 'Charge',
+          state: 'Success',
+          amount: { centAmount: 500, currencyCode: 'EUR' },
+          interactionId: 'ch_1:1500',
+          timestamp: now(),
+        },
+      },
+    ]);
+  });
+
+  it('nothing when the total is already recorded (duplicates, late events)', () => {
+    const payment = aPayment({
+      interfaceId: 'pi_1',
+      transactions: [
+        aTransaction({
+          type: 'Charge',
+          state: 'Success',
+          interactionId: 'ch_1',
+          amount: { type: 'centPrecision', centAmount: 1000, currencyCode: 'EUR', fractionDigits: 2 },
+        }),
+        aTransaction({
+          type: 'Charge',
+          state: 'Success',
+          interactionId: 'ch_1:1500',
+          amount: { type: 'centPrecision', centAmount: 500, currencyCode: 'EUR', fractionDigits: 2 },
+        }),
+      ],
+    });
+    expect(planPaymentActions(payment, [charge(1500)], facts, now)).toEqual([]);
+    expect(planPaymentActions(payment, [charge(1000)], facts, now)).toEqual([]);
+  });
+});
