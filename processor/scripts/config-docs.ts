@@ -14,7 +14,7 @@ const table = [
   '| --- | --- | --- | --- | --- |',
   ...keys.map(
     (k) =>
-      `| \`${k.key}\` | ${k.required ? 'yes' : 'no'} | ${k.default !== undefined ? `\`${k.default}\`` : ''} | ${k.secret ? 'secret' : k.localOnly ? 'local runs' : ''} | ${k.description.replace(/\|/g, '\\|')} |`,
+      `| \`${k.key}\` | ${k.required ? 'yes' : 'no'} | ${k.default !== undefined ? `\`${k.default}\`` : ''} | ${k.secret ? 'secret' : k.localOnly ? 'local runs' : k.injected ? 'set by Connect' : ''} | ${k.description.replace(/\|/g, '\\|')} |`,
   ),
 ].join('\n');
 

@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
+import { operationsRoutes } from './http/routes/operations';
 import { webhookRoutes } from './http/routes/webhooks';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -56,6 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(applePayRoutes, {
     ...(config.stripe.applePayDomainAssociation ? { domainAssociation: config.stripe.applePayDomainAssociation } : {}),
+  });
+  await app.register(operationsRoutes, {
+    payments: deps.payments,
+    sdk: deps.sdk,
+    stripe: deps.stripe,
+    stats: deps.webhookStats,
   });
   await app.register(webhookRoutes, {
     payments: deps.payments,

@@ -77,12 +77,16 @@ export interface Config {
     layout: Layout;
     billingAddressCollection: BillingAddressCollection;
     applePayDomainAssociation?: string;
+    /** Several partial captures of one authorization. */
+    multicapture: boolean;
     /** Emulator base URL (local runs); undefined means api.stripe.com. */
     apiUrl?: string;
   };
   merchantReturnUrl: string;
   allowedOrigins: readonly string[];
   orders: { create: boolean };
+  /** This deployment's public URL (Connect), when known. */
+  serviceUrl?: string;
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
 }
 
@@ -245,10 +249,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         ? { applePayDomainAssociation: e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION }
         : {}),
       ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL.replace(/\/+$/, '') } : {}),
+      multicapture: e.STRIPE_ENABLE_MULTICAPTURE === 'true',
     },
     merchantReturnUrl: e.MERCHANT_RETURN_URL,
     allowedOrigins,
     orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
+    ...(e.CONNECT_SERVICE_URL ? { serviceUrl: e.CONNECT_SERVICE_URL } : {}),
     server: {
       port,
       host: e.HOST ?? '0.0.0.0',

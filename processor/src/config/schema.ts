@@ -15,6 +15,8 @@ interface KeyOptions {
   default?: string;
   /** Only meaningful in local runs (sandbox, emulators); not listed in connect.yaml. */
   localOnly?: boolean;
+  /** Set by commercetools Connect itself; not listed in connect.yaml. */
+  injected?: boolean;
 }
 
 const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
@@ -127,6 +129,22 @@ export const EnvSchema = Type.Object({
     }),
   ),
 
+  STRIPE_ENABLE_MULTICAPTURE: opt(
+    str({
+      description:
+        'Allow several partial captures of one authorization (manual capture, cards that support it); otherwise a partial capture releases the rest.',
+      enum: ['true', 'false'],
+      default: 'false',
+    }),
+  ),
+  CONNECT_SERVICE_URL: opt(
+    str({
+      description:
+        'Public URL of this processor (injected by commercetools Connect); the Stripe webhook endpoint is {CONNECT_SERVICE_URL}/stripe/webhooks.',
+      pattern: HTTP_URL,
+      injected: true,
+    }),
+  ),
   CREATE_ORDERS: opt(
     str({
       description:
@@ -170,6 +188,7 @@ export interface KeyInfo {
   required: boolean;
   secret: boolean;
   localOnly: boolean;
+  injected: boolean;
   default?: string;
 }
 
@@ -184,6 +203,7 @@ export function describeKeys(): KeyInfo[] {
       required: required.has(key),
       secret: s.secret === true,
       localOnly: s.localOnly === true,
+      injected: s.injected === true,
       ...(s.default !== undefined ? { default: s.default } : {}),
     };
   });

@@ -115,6 +115,9 @@ export async function createPayment(
       amount: stripeAmount.amount,
       currency: stripeAmount.currency,
       capture_method: config.stripe.captureMethod,
+      ...(config.stripe.multicapture && config.stripe.captureMethod === 'manual'
+        ? { payment_method_options: { card: { request_multicapture: 'if_available' as const } } }
+        : {}),
       // API 2026-10-28: `allowed_payment_method_types` replaced `payment_method_types`.
       ...(types.length > 0
         ? { allowed_payment_method_types: [...types] }

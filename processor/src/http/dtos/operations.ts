@@ -1,0 +1,72 @@
+import { Type } from '@sinclair/typebox';
+
+const Money = Type.Object(
+  {
+    centAmount: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    currencyCode: Type.String({ pattern: '^[A-Z]{3}$' }),
+  },
+  { additionalProperties: false },
+);
+const Reference = Type.Optional(Type.String({ maxLength: 256 }));
+
+export const PaymentIntentParams = Type.Object({
+  paymentId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
+});
+
+export const ModifyPaymentBody = Type.Object(
+  {
+    actions: Type.Array(
+      Type.Union([
+        Type.Object(
+          { action: Type.Literal('capturePayment'), amount: Money, merchantReference: Reference },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            action: Type.Literal('refundPayment'),
+            amount: Money,
+            merchantReference: Reference,
+            transactionId: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          { action: Type.Literal('cancelPayment'), merchantReference: Reference },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          { action: Type.Literal('reversePayment'), merchantReference: Reference },
+          { additionalProperties: false },
+        ),
+      ]),
+      { minItems: 1, maxItems: 1, description: 'Exactly one action' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ModifyPaymentResponse = Type.Object({
+  outcome: Type.Union([Type.Literal('approved'), Type.Literal('received'), Type.Literal('rejected')]),
+  errors: Type.Optional(Type.Array(Type.Object({ code: Type.String(), message: Type.String() }))),
+});
+
+export const ComponentsResponse = Type.Object({
+  dropins: Type.Array(Type.Object({ type: Type.String() })),
+  components: Type.Array(Type.Object({ type: Type.String() })),
+  express: Type.Array(Type.Object({ type: Type.String() })),
+});
+
+export const StatusResponse = Type.Object({
+  status: Type.Union([Type.Literal('OK'), Type.Literal('Partially Available'), Type.Literal('Unavailable')]),
+  timestamp: Type.String(),
+  version: Type.String(),
+  metadata: Type.Object({}, { additionalProperties: true }),
+  checks: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      status: Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]),
+      message: Type.Optional(Type.String()),
+      details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    }),
+  ),
+});

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import type Stripe from 'stripe';
+import type { PaymentSdk } from '../../deps';
+import { paymentComponents } from '../../operations/components';
+import { modifyPayment, type ModifyAction } from '../../operations/modify-payment';
+import { status } from '../../operations/status';
+import type { PaymentsDeps } from '../../payments/deps';
+import type { WebhookStats } from '../../webhooks/stats';
+import { ErrorResponse } from '../dtos/checkout';
+import {
+  ComponentsResponse,
+  ModifyPaymentBody,
+  ModifyPaymentResponse,
+  PaymentIntentParams,
+  StatusResponse,
+} from '../dtos/operations';
+
+export interface OperationsRoutesOptions {
+  payments: PaymentsDeps;
+  sdk: PaymentSdk;
+  stripe: Stripe;
+  stats: WebhookStats;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+/** `/operations/*` for commercetools Checkout and the Merchant Center, with their real authentication. */
+export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions> = async (app, options) => {
+  const { sdk, payments } = options;
+  // Merchant Center: a JWT of the project's issuer.
+  const jwt: onRequestAsyncHookHandler = sdk.jwtAuthHookFn.authenticate();
+  // Checkout and API clients: an introspected OAuth2 token with one of these authorities.
+  const oauth2: onRequestAsyncHookHandler[] = [
+    sdk.oauth2AuthHookFn.authenticate(),
+    sdk.authorityAuthorizationHookFn.authorize('manage_project', 'manage_checkout_payment_intents'),
+  ];
+
+  app.get(
+    '/operations/status',
+    {
+      onRequest: jwt,
+      schema: { tags: ['operations'], response: { 200: StatusResponse, 503: StatusResponse, ...errors } },
+    },
+    async (_request, reply) => {
+      const result = await status({ config: payments.config, sdk, stripe: options.stripe, stats: options.stats });
+      return reply.code(result.statusCode).send(result.body);
+    },
+  );
+
+  app.get(
+    '/operations/payment-components',
+    { onRequest: jwt, schema: { tags: ['operations'], response: { 200: ComponentsResponse, ...errors } } },
+    async () => paymentComponents(payments.config),
+  );
+
+  app.post(
+    '/operations/payment-intents/:paymentId',
+    {
+      onRequest: oauth2,
+      schema: {
+        tags: ['operations'],
+        params: PaymentIntentParams,
+        body: ModifyPaymentBody,
+        response: { 200: ModifyPaymentResponse, ...errors },
+      },
+    },
+    async (request) => modifyPayment(payments, request.params.paymentId, request.body.actions[0] as ModifyAction),
+  );
+};

@@ -1,0 +1,159 @@
+import { healthCheckCommercetoolsPermissions } from '@commercetools/connect-payments-sdk';
+import type Stripe from 'stripe';
+import type { Config } from '../config/load-config';
+import type { PaymentSdk } from '../deps';
+import { STRIPE_API_VERSION } from '../stripe/client';
+import { HANDLED_EVENTS } from '../webhooks/events';
+import type { WebhookStats } from '../webhooks/stats';
+
+/**
+ * The commercetools scopes the connector needs, in one place (also in the README). Any
+ * `manage_project` token has them all.
+ */
+export const REQUIRED_SCOPES = [
+  'manage_payments',
+  'manage_orders',
+  'view_sessions',
+  'introspect_oauth_tokens',
+  'manage_types',
+  'manage_key_value_documents',
+] as const;
+
+export interface Check {
+  name: string;
+  status: 'UP' | 'DOWN';
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface StatusBody {
+  status: 'OK' | 'Partially Available' | 'Unavailable';
+  timestamp: string;
+  version: string;
+  metadata: Record<string, unknown>;
+  checks: Check[];
+}
+
+const CHECK_TIMEOUT_MS = 3000;
+
+async function bounded(name: string, run: () => Promise<Check>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ name, status: 'DOWN', message: `no answer within ${CHECK_TIMEOUT_MS} ms` }),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      run().catch((error: unknown): Check => ({ name, status: 'DOWN', message: describe(error) })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A message about an error, without objects, keys or request details. */
+function describe(error: unknown): string {
+  if (error && typeof error === 'object' && 'type' in error && 'message' in error) {
+    const e = error as { type: string; code?: string; message: string };
+    return `${e.type}${e.code ? ` (${e.code})` : ''}: ${e.message.replace(/(sk|rk|pk)_(test|live)_[A-Za-z0-9*]+/g, '[key]')}`;
+  }
+  return error instanceof Error ? error.message : 'unknown error';
+}
+
+export function webhookUrl(serviceUrl: string): string {
+  return `${serviceUrl.replace(/\/+$/, '')}/stripe/webhooks`;
+}
+
+export interface StatusDeps {
+  config: Config;
+  sdk: PaymentSdk;
+  stripe: Stripe;
+  stats: WebhookStats;
+}
+
+/**
+ * `GET /operations/status`: commercetools and Stripe are required (503 when either is down);
+ * the webhook endpoint is checked too (Partially Available when it is not right). Each check
+ * is bounded in time; details are names, ids and messages only (D13).
+ */
+export async function status(deps: StatusDeps): Promise<{ statusCode: number; body: StatusBody }> {
+  const { config, stripe } = deps;
+  const ctCheck = healthCheckCommercetoolsPermissions({
+    ctAuthorizationService: deps.sdk.ctAuthorizationService,
+    projectKey: config.commercetools.projectKey,
+    requiredPermissions: [...REQUIRED_SCOPES],
+  });
+  const [commercetools, stripeApi, webhook] = await Promise.all([
+    bounded('commercetools permissions', async () => {
+      const result = await ctCheck();
+      return {
+        name: 'commercetools permissions',
+        status: result.status,
+        ...(result.message ? { message: result.message } : {}),
+      };
+    }),
+    bounded('Stripe API', async () => {
+      await stripe.balance.retrieve();
+      return {
+        name: 'Stripe API',
+        status: 'UP',
+        details: { mode: config.stripe.mode, apiVersion: STRIPE_API_VERSION },
+      };
+    }),
+    bounded('Stripe webhook endpoint', async () => {
+      if (!config.serviceUrl)
+        return {
+          name: 'Stripe webhook endpoint',
+          status: 'DOWN',
+          message: 'CONNECT_SERVICE_URL is not set: cannot tell which endpoint is ours',
+        };
+      const url = webhookUrl(config.serviceUrl);
+      const endpoints = await stripe.webhookEndpoints.list({ limit: 100 });
+      const ours = endpoints.data.find((e) => e.url === url);
+      if (!ours)
+        return { name: 'Stripe webhook endpoint', status: 'DOWN', message: `no endpoint for ${url}; run post-deploy` };
+      const missing = ours.enabled_events.includes('*')
+        ? []
+        : HANDLED_EVENTS.filter((type) => !ours.enabled_events.includes(type));
+      const problems = [
+        ...(ours.status !== 'enabled' ? [`endpoint is ${ours.status}`] : []),
+        ...(missing.length > 0 ? [`missing events: ${missing.join(', ')}`] : []),
+        ...(ours.api_version && ours.api_version !== STRIPE_API_VERSION
+          ? [`API version ${ours.api_version}, expected ${STRIPE_API_VERSION}`]
+          : []),
+      ];
+      return {
+        name: 'Stripe webhook endpoint',
+        status: problems.length === 0 ? 'UP' : 'DOWN',
+        ...(problems.length > 0 ? { message: problems.join('; ') } : {}),
+        details: { id: ours.id, url: ours.url },
+      };
+    }),
+  ]);
+  const checks = [commercetools, stripeApi, webhook];
+  const critical = commercetools.status === 'DOWN' || stripeApi.status === 'DOWN';
+  const overall = critical ? 'Unavailable' : webhook.status === 'DOWN' ? 'Partially Available' : 'OK';
+  return {
+    statusCode: critical ? 503 : 200,
+    body: {
+      status: overall,
+      timestamp: new Date().toISOString(),
+      version: '0.1.0',
+      metadata: {
+        name: 'commercetools-stripe-connector',
+        stripeMode: config.stripe.mode,
+        captureMethod: config.stripe.captureMethod,
+        webhooks: {
+          received: deps.stats.received,
+          failed: deps.stats.failed,
+          ...(deps.stats.lastReceivedAt ? { lastReceivedAt: deps.stats.lastReceivedAt } : {}),
+          ...(deps.stats.lastFailedAt ? { lastFailedAt: deps.stats.lastFailedAt } : {}),
+        },
+      },
+      checks,
+    },
+  };
+}
