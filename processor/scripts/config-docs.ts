@@ -1,6 +1,7 @@
 /**
- * Regenerates the configuration table of the README and processor/.env.template from the
- * config schema (`npm run docs:config`). A test fails when they drift apart.
+ * Regenerates, from the config schema (`npm run docs:config`): the configuration table of the
+ * README, processor/.env.template and the configuration of connect.yaml. Tests fail when they
+ * drift apart.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,4 +34,33 @@ const template = [
   ...keys.flatMap((k) => [`# ${k.description}${k.required ? ' (required)' : ''}`, `${k.key}=${k.default ?? ''}`, '']),
 ].join('\n');
 writeFileSync(path.join(root, 'processor/.env.template'), template);
-process.stdout.write(`documented ${keys.length} keys\n`);
+const deployed = keys.filter((k) => !k.localOnly && !k.injected);
+const yamlString = (value: string) => JSON.stringify(value);
+const entry = (k: (typeof keys)[number]) =>
+  [
+    `          - key: ${k.key}`,
+    `            description: ${yamlString(k.description)}`,
+    ...(k.required ? ['            required: true'] : []),
+    ...(k.default !== undefined ? [`            default: ${yamlString(k.default)}`] : []),
+  ].join('\n');
+const connectYaml = [
+  '# commercetools Connect deployment of the Stripe connector.',
+  '# The configuration lists are generated from the processor config schema: npm run docs:config',
+  'deployAs:',
+  '  - name: enabler',
+  '    applicationType: assets',
+  '  - name: processor',
+  '    applicationType: service',
+  '    endpoint: /',
+  '    scripts:',
+  '      postDeploy: npm install && npm run build && npm run connector:post-deploy',
+  '      preUndeploy: npm install && npm run build && npm run connector:pre-undeploy',
+  '    configuration:',
+  '      standardConfiguration:',
+  ...deployed.filter((k) => !k.secret).map(entry),
+  '      securedConfiguration:',
+  ...deployed.filter((k) => k.secret).map(entry),
+  '',
+].join('\n');
+writeFileSync(path.join(root, 'connect.yaml'), connectYaml);
+process.stdout.write(`documented ${keys.length} keys (${deployed.length} in connect.yaml)\n`);

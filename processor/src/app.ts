@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, {
     payments: deps.payments,
     stats: deps.webhookStats,
-    secrets: [config.stripe.webhookSigningSecret],
+    secrets: deps.webhookSecrets,
   });
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 

@@ -18,6 +18,8 @@ export interface AppDeps {
   stripe: Stripe;
   payments: PaymentsDeps;
   webhookStats: WebhookStats;
+  /** Secrets webhooks are verified with: the configured one, or the one post-deploy stored. */
+  webhookSecrets: string[];
 }
 
 /** The one composition root: every long-lived object of the processor is built here, once. */
@@ -51,5 +53,6 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     log: logger.child({ component: 'payments' }),
     customTypes: createTypeProbe(sdk.ctAPI),
   };
-  return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats() };
+  const webhookSecrets = config.stripe.webhookSigningSecret ? [config.stripe.webhookSigningSecret] : [];
+  return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats(), webhookSecrets };
 }

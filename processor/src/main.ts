@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config/load-config';
+import { SecretStore } from './deploy/secret-store';
 import { buildDeps } from './deps';
 import { createLogger } from './logger';
 
@@ -18,7 +19,20 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.server.logLevel);
-  const app = await buildApp(buildDeps(config, logger));
+  const deps = buildDeps(config, logger);
+  if (deps.webhookSecrets.length === 0) {
+    // No secret configured: use the one post-deploy stored when it created the endpoint.
+    const stored = await new SecretStore(deps.sdk.ctAPI, config.stripe.secretKey).read();
+    if (!stored) {
+      process.stderr.write(
+        'Invalid configuration (1 problem):\n  - STRIPE_WEBHOOK_SIGNING_SECRET: is not set and post-deploy stored none; run post-deploy or set it\n',
+      );
+      process.exit(1);
+    }
+    deps.webhookSecrets.push(stored.secret);
+    logger.info({ endpointId: stored.endpointId }, 'webhook signing secret read from post-deploy storage');
+  }
+  const app = await buildApp(deps);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   if (config.allowedOrigins.length === 0)
     logger.warn('ALLOWED_ORIGINS is empty: browsers on other origins cannot call the processor');

@@ -21,7 +21,6 @@ type RequiredKey =
   | 'CTP_JWT_ISSUER'
   | 'STRIPE_SECRET_KEY'
   | 'STRIPE_PUBLISHABLE_KEY'
-  | 'STRIPE_WEBHOOK_SIGNING_SECRET'
   | 'MERCHANT_RETURN_URL';
 
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
@@ -67,7 +66,8 @@ export interface Config {
   stripe: {
     secretKey: string;
     publishableKey: string;
-    webhookSigningSecret: string;
+    /** Unset: read at start from what post-deploy stored. */
+    webhookSigningSecret?: string;
     /** `test` or `live`, from the keys. */
     mode: 'test' | 'live';
     captureMethod: CaptureMethod;
@@ -238,7 +238,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       publishableKey: e.STRIPE_PUBLISHABLE_KEY,
-      webhookSigningSecret: e.STRIPE_WEBHOOK_SIGNING_SECRET,
+      ...(e.STRIPE_WEBHOOK_SIGNING_SECRET ? { webhookSigningSecret: e.STRIPE_WEBHOOK_SIGNING_SECRET } : {}),
       mode: secretMode === 'live' ? 'live' : 'test',
       captureMethod: (e.STRIPE_CAPTURE_METHOD ?? 'automatic') as CaptureMethod,
       paymentMethodTypes: e.STRIPE_PAYMENT_METHOD_TYPES ? [...new Set(e.STRIPE_PAYMENT_METHOD_TYPES.split(','))] : [],

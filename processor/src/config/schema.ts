@@ -76,11 +76,14 @@ export const EnvSchema = Type.Object({
     description: 'Stripe publishable key (pk_...), sent to the browser.',
     pattern: '^pk_(test|live)_[A-Za-z0-9_]{4,}$',
   }),
-  STRIPE_WEBHOOK_SIGNING_SECRET: str({
-    description: 'Signing secret (whsec_...) of the Stripe webhook endpoint that calls /stripe/webhooks.',
-    secret: true,
-    pattern: '^whsec_[A-Za-z0-9+/=_-]{4,}$',
-  }),
+  STRIPE_WEBHOOK_SIGNING_SECRET: opt(
+    str({
+      description:
+        'Signing secret (whsec_...) of the Stripe webhook endpoint. Optional: post-deploy creates the endpoint and stores its secret (encrypted) for the processor; set it to use an endpoint made by hand.',
+      secret: true,
+      pattern: '^whsec_[A-Za-z0-9+/=_-]{4,}$',
+    }),
+  ),
   STRIPE_CAPTURE_METHOD: opt(
     str({
       description:

@@ -25,6 +25,8 @@ export interface SpawnOptions {
   /** Prefix of the stdout line that carries the ready JSON, e.g. `SANDBOX_READY`. */
   readyPrefix: string;
   timeoutMs?: number;
+  /** Checkout to run the script from (default: this one). */
+  root?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SpawnOptions {
  */
 export function spawnService<T>(options: SpawnOptions): Promise<SpawnedService<T>> {
   const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
-    cwd: SERVICES_ROOT,
+    cwd: options.root ?? REPO_ROOT,
     env: { ...process.env, ...options.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -96,6 +98,7 @@ export function startSandbox(env: Record<string, string> = {}): Promise<SpawnedS
     name: 'sandbox',
     script: 'sandbox/src/main.ts',
     readyPrefix: 'SANDBOX_READY',
+    root: SERVICES_ROOT,
     env: { SANDBOX_CT_PORT: '0', SANDBOX_STRIPE_PORT: '0', SANDBOX_EXIT_WITH_PARENT: 'true', ...env },
   });
 }
@@ -111,6 +114,7 @@ export function startJwtMock(env: Record<string, string> = {}): Promise<SpawnedS
     name: 'jwt-mock',
     script: 'jwt-mock/src/main.ts',
     readyPrefix: 'JWT_MOCK_READY',
+    root: SERVICES_ROOT,
     env: { JWT_MOCK_PORT: '0', JWT_MOCK_EXIT_WITH_PARENT: 'true', ...env },
   });
 }

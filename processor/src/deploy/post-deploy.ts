@@ -1,0 +1,176 @@
+import {
+  CardDetailsTypeDraft,
+  PaymentInterfaceInteractionTypeDraft,
+  SepaDetailsTypeDraft,
+} from '@commercetools/connect-payments-sdk';
+import type { Type, TypeDraft } from '@commercetools/platform-sdk';
+import type Stripe from 'stripe';
+import { statusOf } from '../commercetools/port';
+import type { Config } from '../config/load-config';
+import type { PaymentSdk } from '../deps';
+import { webhookUrl } from '../operations/status';
+import { STRIPE_API_VERSION } from '../stripe/client';
+import { HANDLED_EVENTS } from '../webhooks/events';
+import type { DeployReport, PlanItem } from './plan';
+import { SecretStore } from './secret-store';
+
+/** Metadata that marks the Stripe webhook endpoint this connector manages. */
+export const MARKER_KEY = 'managed_by';
+export const MARKER_VALUE = 'commercetools-stripe-connector';
+
+/** The connector's own commercetools types; nothing else is ever touched (D11). */
+export const CONNECTOR_TYPES: readonly TypeDraft[] = [CardDetailsTypeDraft, SepaDetailsTypeDraft, PaymentInterfaceInteractionTypeDraft];
+
+export interface DeployDeps {
+  config: Config;
+  sdk: PaymentSdk;
+  stripe: Stripe;
+  /** `STRIPE_WEBHOOK_ID`: update this endpoint instead of looking for the connector's own. */
+  webhookId?: string;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+export async function findOwnEndpoint(deps: DeployDeps): Promise<Stripe.WebhookEndpoint | undefined> {
+  if (deps.webhookId) {
+    try {
+      return await deps.stripe.webhookEndpoints.retrieve(deps.webhookId);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`);
+      throw error;
+    }
+  }
+  for await (const endpoint of deps.stripe.webhookEndpoints.list({ limit: 100 })) {
+    if (endpoint.metadata?.[MARKER_KEY] === MARKER_VALUE && endpoint.metadata?.ct_project_key === deps.config.commercetools.projectKey) return endpoint;
+  }
+  return undefined;
+}
+
+async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanItem> {
+  const { config, stripe } = deps;
+  if (!config.serviceUrl) throw new Error('CONNECT_SERVICE_URL is not set: the webhook URL is unknown');
+  const url = webhookUrl(config.serviceUrl);
+  const metadata = { [MARKER_KEY]: MARKER_VALUE, ct_project_key: config.commercetools.projectKey };
+  const events = [...HANDLED_EVENTS];
+  const store = new SecretStore(deps.sdk.ctAPI, config.stripe.secretKey);
+  const existing = await findOwnEndpoint(deps);
+
+  const create = async (reason: string[]): Promise<PlanItem> => {
+    if (dryRun) return { item: 'Stripe webhook endpoint', action: existing ? 'recreate' : 'create', changes: reason };
+    const created = await stripe.webhookEndpoints.create(
+      { url, enabled_events: events, api_version: STRIPE_API_VERSION, metadata, description: 'commercetools Stripe connector' },
+      { idempotencyKey: `ct-post-deploy:${config.commercetools.projectKey}:${url}:${Date.now()}` },
+    );
+    // Stripe shows the signing secret only now: keep it (encrypted) for the processor.
+    await store.write(created.id, created.secret!);
+    if (existing) await stripe.webhookEndpoints.del(existing.id);
+    return { item: 'Stripe webhook endpoint', action: existing ? 'recreate' : 'create', id: created.id, changes: reason };
+  };
+
+  if (!existing) return create([`url ${url}`, `${events.length} events`, `API version ${STRIPE_API_VERSION}`]);
+  if (existing.api_version && existing.api_version !== STRIPE_API_VERSION) {
+    return create([`API version ${existing.api_version} → ${STRIPE_API_VERSION} (fixed at creation)`]);
+  }
+  const stored = await store.read();
+  if (!config.stripe.webhookSigningSecret && stored?.endpointId !== existing.id) {
+    return create(['no signing secret known for the endpoint: a new one is made']);
+  }
+  const changes: string[] = [];
+  const update: Stripe.WebhookEndpointUpdateParams = {};
+  if (existing.url !== url) {
+    changes.push(`url ${existing.url} → ${url}`);
+    update.url = url;
+  }
+  if (!sameSet(existing.enabled_events, events)) {
+    const missing = events.filter((e) => !existing.enabled_events.includes(e));
+    const extra = existing.enabled_events.filter((e: string) => !(events as string[]).includes(e));
+    changes.push(`events${missing.length ? ` +${missing.join(',')}` : ''}${extra.length ? ` -${extra.join(',')}` : ''}`);
+    update.enabled_events = events;
+  }
+  if (existing.status !== 'enabled') {
+    changes.push('enable');
+    update.disabled = false;
+  }
+  if (existing.metadata?.[MARKER_KEY] !== MARKER_VALUE || existing.metadata?.ct_project_key !== config.commercetools.projectKey) {
+    changes.push('mark as the connector’s');
+    update.metadata = metadata;
+  }
+  if (changes.length === 0) return { item: 'Stripe webhook endpoint', action: 'unchanged', id: existing.id, changes };
+  if (!dryRun) await stripe.webhookEndpoints.update(existing.id, update);
+  return { item: 'Stripe webhook endpoint', action: 'update', id: existing.id, changes };
+}
+
+async function customType(deps: DeployDeps, draft: TypeDraft, dryRun: boolean): Promise<PlanItem> {
+  const api = deps.sdk.ctAPI.customType;
+  const item = `commercetools type ${draft.key}`;
+  let existing: Type | undefined;
+  try {
+    existing = await api.getByKey(draft.key);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+  if (!existing) {
+    if (!dryRun) await api.create(draft);
+    return { item, action: 'create', changes: [`${draft.fieldDefinitions?.length ?? 0} fields`] };
+  }
+  // In place, and only additions: a field payments already use is never removed or retyped.
+  const current = existing;
+  const missing = (draft.fieldDefinitions ?? []).filter((f) => !current.fieldDefinitions.some((e) => e.name === f.name));
+  if (missing.length === 0) return { item, action: 'unchanged', id: existing.id, changes: [] };
+  if (!dryRun) {
+    await api.update(draft.key, {
+      version: current.version,
+      actions: missing.map((fieldDefinition) => ({ action: 'addFieldDefinition' as const, fieldDefinition })),
+    });
+  }
+  return { item, action: 'update', id: existing.id, changes: missing.map((f) => `+${f.name}`) };
+}
+
+/**
+ * Post-deploy: the Stripe webhook endpoint (URL, exactly the handled events, the pinned API
+ * version, the connector's marker; its signing secret stored for the processor) and the
+ * connector's commercetools types. Every step is awaited; any failure fails the run (D10).
+ */
+export async function postDeploy(deps: DeployDeps, options: { dryRun?: boolean } = {}): Promise<DeployReport> {
+  const dryRun = options.dryRun ?? false;
+  const items: PlanItem[] = [];
+  const step = async (name: string, run: () => Promise<PlanItem>) => {
+    try {
+      items.push(await run());
+    } catch (error) {
+      items.push({ item: name, action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  await step('Stripe webhook endpoint', () => webhookEndpoint(deps, dryRun));
+  for (const draft of CONNECTOR_TYPES) await step(`commercetools type ${draft.key}`, () => customType(deps, draft, dryRun));
+  return { dryRun, items, ok: items.every((i) => !i.error) };
+}
+
+/**
+ * Pre-undeploy: deletes the webhook endpoint the connector created (found by its marker) and
+ * the stored secret. Types stay: payments reference them.
+ */
+export async function preUndeploy(deps: DeployDeps, options: { dryRun?: boolean } = {}): Promise<DeployReport> {
+  const dryRun = options.dryRun ?? false;
+  const items: PlanItem[] = [];
+  try {
+    const endpoint = await findOwnEndpoint({ ...deps, webhookId: undefined });
+    if (!endpoint) items.push({ item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] });
+    else {
+      if (!dryRun) await deps.stripe.webhookEndpoints.del(endpoint.id);
+      items.push({ item: 'Stripe webhook endpoint', action: 'delete', id: endpoint.id, changes: [endpoint.url] });
+    }
+  } catch (error) {
+    items.push({ item: 'Stripe webhook endpoint', action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    const store = new SecretStore(deps.sdk.ctAPI, deps.config.stripe.secretKey);
+    const present = (await store.read()) !== undefined;
+    if (present && !dryRun) await store.remove();
+    items.push({ item: 'stored webhook signing secret', action: present ? 'delete' : 'unchanged', changes: [] });
+  } catch (error) {
+    items.push({ item: 'stored webhook signing secret', action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+  }
+  items.push({ item: 'commercetools types', action: 'unchanged', changes: ['kept: payments reference them'] });
+  return { dryRun, items, ok: items.every((i) => !i.error) };
+}
