@@ -36,7 +36,7 @@ export async function findOwnEndpoint(deps: DeployDeps): Promise<Stripe.WebhookE
     try {
       return await deps.stripe.webhookEndpoints.retrieve(deps.webhookId);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`);
+      if ((error as { statusCode?: number }).statusCode === 404) throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`, { cause: error });
       throw error;
     }
   }
