@@ -25,16 +25,26 @@ async function main(argv: string[]): Promise<number> {
   const dryRun = flags.includes('--dry-run');
   const config = loadConfig(process.env);
   const deps = buildDeps(config, createLogger('warn', process.stderr as never));
-  const target = { config, sdk: deps.sdk, stripe: deps.stripe, ...(process.env.STRIPE_WEBHOOK_ID ? { webhookId: process.env.STRIPE_WEBHOOK_ID } : {}) };
-  const report = command === 'post-deploy' ? await postDeploy(target, { dryRun }) : await preUndeploy(target, { dryRun });
-  process.stdout.write(flags.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : printReport(report, command));
+  const target = {
+    config,
+    sdk: deps.sdk,
+    stripe: deps.stripe,
+    ...(process.env.STRIPE_WEBHOOK_ID ? { webhookId: process.env.STRIPE_WEBHOOK_ID } : {}),
+  };
+  const report =
+    command === 'post-deploy' ? await postDeploy(target, { dryRun }) : await preUndeploy(target, { dryRun });
+  process.stdout.write(
+    flags.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : printReport(report, command),
+  );
   return report.ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`}\n`,
+    );
     process.exit(1);
   },
 );

@@ -16,7 +16,9 @@ export interface DeployReport {
 export function printReport(report: DeployReport, title: string): string {
   const lines = [`${title}${report.dryRun ? ' (dry run: nothing changed)' : ''}`];
   for (const item of report.items) {
-    lines.push(`  ${item.action.padEnd(9)} ${item.item}${item.id ? ` (${item.id})` : ''}${item.changes.length ? `: ${item.changes.join('; ')}` : ''}${item.error ? ` — FAILED: ${item.error}` : ''}`);
+    lines.push(
+      `  ${item.action.padEnd(9)} ${item.item}${item.id ? ` (${item.id})` : ''}${item.changes.length ? `: ${item.changes.join('; ')}` : ''}${item.error ? ` — FAILED: ${item.error}` : ''}`,
+    );
   }
   lines.push(report.ok ? 'done' : 'FAILED');
   return `${lines.join('\n')}\n`;

@@ -19,7 +19,11 @@ export const MARKER_KEY = 'managed_by';
 export const MARKER_VALUE = 'commercetools-stripe-connector';
 
 /** The connector's own commercetools types; nothing else is ever touched (D11). */
-export const CONNECTOR_TYPES: readonly TypeDraft[] = [CardDetailsTypeDraft, SepaDetailsTypeDraft, PaymentInterfaceInteractionTypeDraft];
+export const CONNECTOR_TYPES: readonly TypeDraft[] = [
+  CardDetailsTypeDraft,
+  SepaDetailsTypeDraft,
+  PaymentInterfaceInteractionTypeDraft,
+];
 
 export interface DeployDeps {
   config: Config;
@@ -29,19 +33,25 @@ export interface DeployDeps {
   webhookId?: string;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 export async function findOwnEndpoint(deps: DeployDeps): Promise<Stripe.WebhookEndpoint | undefined> {
   if (deps.webhookId) {
     try {
       return await deps.stripe.webhookEndpoints.retrieve(deps.webhookId);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`, { cause: error });
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`, { cause: error });
       throw error;
     }
   }
   for await (const endpoint of deps.stripe.webhookEndpoints.list({ limit: 100 })) {
-    if (endpoint.metadata?.[MARKER_KEY] === MARKER_VALUE && endpoint.metadata?.ct_project_key === deps.config.commercetools.projectKey) return endpoint;
+    if (
+      endpoint.metadata?.[MARKER_KEY] === MARKER_VALUE &&
+      endpoint.metadata?.ct_project_key === deps.config.commercetools.projectKey
+    )
+      return endpoint;
   }
   return undefined;
 }
@@ -58,13 +68,24 @@ async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanI
   const create = async (reason: string[]): Promise<PlanItem> => {
     if (dryRun) return { item: 'Stripe webhook endpoint', action: existing ? 'recreate' : 'create', changes: reason };
     const created = await stripe.webhookEndpoints.create(
-      { url, enabled_events: events, api_version: STRIPE_API_VERSION, metadata, description: 'commercetools Stripe connector' },
+      {
+        url,
+        enabled_events: events,
+        api_version: STRIPE_API_VERSION,
+        metadata,
+        description: 'commercetools Stripe connector',
+      },
       { idempotencyKey: `ct-post-deploy:${config.commercetools.projectKey}:${url}:${Date.now()}` },
     );
     // Stripe shows the signing secret only now: keep it (encrypted) for the processor.
     await store.write(created.id, created.secret!);
     if (existing) await stripe.webhookEndpoints.del(existing.id);
-    return { item: 'Stripe webhook endpoint', action: existing ? 'recreate' : 'create', id: created.id, changes: reason };
+    return {
+      item: 'Stripe webhook endpoint',
+      action: existing ? 'recreate' : 'create',
+      id: created.id,
+      changes: reason,
+    };
   };
 
   if (!existing) return create([`url ${url}`, `${events.length} events`, `API version ${STRIPE_API_VERSION}`]);
@@ -84,14 +105,19 @@ async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanI
   if (!sameSet(existing.enabled_events, events)) {
     const missing = events.filter((e) => !existing.enabled_events.includes(e));
     const extra = existing.enabled_events.filter((e: string) => !(events as string[]).includes(e));
-    changes.push(`events${missing.length ? ` +${missing.join(',')}` : ''}${extra.length ? ` -${extra.join(',')}` : ''}`);
+    changes.push(
+      `events${missing.length ? ` +${missing.join(',')}` : ''}${extra.length ? ` -${extra.join(',')}` : ''}`,
+    );
     update.enabled_events = events;
   }
   if (existing.status !== 'enabled') {
     changes.push('enable');
     update.disabled = false;
   }
-  if (existing.metadata?.[MARKER_KEY] !== MARKER_VALUE || existing.metadata?.ct_project_key !== config.commercetools.projectKey) {
+  if (
+    existing.metadata?.[MARKER_KEY] !== MARKER_VALUE ||
+    existing.metadata?.ct_project_key !== config.commercetools.projectKey
+  ) {
     changes.push('mark as the connector’s');
     update.metadata = metadata;
   }
@@ -115,7 +141,9 @@ async function customType(deps: DeployDeps, draft: TypeDraft, dryRun: boolean): 
   }
   // In place, and only additions: a field payments already use is never removed or retyped.
   const current = existing;
-  const missing = (draft.fieldDefinitions ?? []).filter((f) => !current.fieldDefinitions.some((e) => e.name === f.name));
+  const missing = (draft.fieldDefinitions ?? []).filter(
+    (f) => !current.fieldDefinitions.some((e) => e.name === f.name),
+  );
   if (missing.length === 0) return { item, action: 'unchanged', id: existing.id, changes: [] };
   if (!dryRun) {
     await api.update(draft.key, {
@@ -138,11 +166,17 @@ export async function postDeploy(deps: DeployDeps, options: { dryRun?: boolean }
     try {
       items.push(await run());
     } catch (error) {
-      items.push({ item: name, action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+      items.push({
+        item: name,
+        action: 'skip',
+        changes: [],
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
   await step('Stripe webhook endpoint', () => webhookEndpoint(deps, dryRun));
-  for (const draft of CONNECTOR_TYPES) await step(`commercetools type ${draft.key}`, () => customType(deps, draft, dryRun));
+  for (const draft of CONNECTOR_TYPES)
+    await step(`commercetools type ${draft.key}`, () => customType(deps, draft, dryRun));
   return { dryRun, items, ok: items.every((i) => !i.error) };
 }
 
@@ -155,13 +189,19 @@ export async function preUndeploy(deps: DeployDeps, options: { dryRun?: boolean 
   const items: PlanItem[] = [];
   try {
     const endpoint = await findOwnEndpoint({ ...deps, webhookId: undefined });
-    if (!endpoint) items.push({ item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] });
+    if (!endpoint)
+      items.push({ item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] });
     else {
       if (!dryRun) await deps.stripe.webhookEndpoints.del(endpoint.id);
       items.push({ item: 'Stripe webhook endpoint', action: 'delete', id: endpoint.id, changes: [endpoint.url] });
     }
   } catch (error) {
-    items.push({ item: 'Stripe webhook endpoint', action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+    items.push({
+      item: 'Stripe webhook endpoint',
+      action: 'skip',
+      changes: [],
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
   try {
     const store = new SecretStore(deps.sdk.ctAPI, deps.config.stripe.secretKey);
@@ -169,7 +209,12 @@ export async function preUndeploy(deps: DeployDeps, options: { dryRun?: boolean 
     if (present && !dryRun) await store.remove();
     items.push({ item: 'stored webhook signing secret', action: present ? 'delete' : 'unchanged', changes: [] });
   } catch (error) {
-    items.push({ item: 'stored webhook signing secret', action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) });
+    items.push({
+      item: 'stored webhook signing secret',
+      action: 'skip',
+      changes: [],
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
   items.push({ item: 'commercetools types', action: 'unchanged', changes: ['kept: payments reference them'] });
   return { dryRun, items, ok: items.every((i) => !i.error) };

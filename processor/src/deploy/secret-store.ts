@@ -23,7 +23,9 @@ interface SealedValue {
 
 /** AES-256-GCM key derived from the Stripe secret key: only holders of that key can read it. */
 function keyFrom(stripeSecretKey: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', stripeSecretKey, 'commercetools-stripe-connector', 'webhook-signing-secret', 32));
+  return Buffer.from(
+    hkdfSync('sha256', stripeSecretKey, 'commercetools-stripe-connector', 'webhook-signing-secret', 32),
+  );
 }
 
 export function seal(secret: string, endpointId: string, stripeSecretKey: string): SealedValue {
@@ -31,7 +33,13 @@ export function seal(secret: string, endpointId: string, stripeSecretKey: string
   const cipher = createCipheriv('aes-256-gcm', keyFrom(stripeSecretKey), iv);
   cipher.setAAD(Buffer.from(endpointId));
   const data = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return { v: 1, endpointId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  return {
+    v: 1,
+    endpointId,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  };
 }
 
 export function unseal(value: SealedValue, stripeSecretKey: string): StoredSecret {
@@ -50,7 +58,11 @@ export class SecretStore {
 
   async read(): Promise<StoredSecret | undefined> {
     try {
-      const res = await this.api.client.customObjects().withContainerAndKey({ container: SECRET_CONTAINER, key: SECRET_KEY }).get().execute();
+      const res = await this.api.client
+        .customObjects()
+        .withContainerAndKey({ container: SECRET_CONTAINER, key: SECRET_KEY })
+        .get()
+        .execute();
       try {
         return unseal(res.body.value as SealedValue, this.stripeSecretKey);
       } catch {
@@ -66,13 +78,19 @@ export class SecretStore {
   async write(endpointId: string, secret: string): Promise<void> {
     await this.api.client
       .customObjects()
-      .post({ body: { container: SECRET_CONTAINER, key: SECRET_KEY, value: seal(secret, endpointId, this.stripeSecretKey) } })
+      .post({
+        body: { container: SECRET_CONTAINER, key: SECRET_KEY, value: seal(secret, endpointId, this.stripeSecretKey) },
+      })
       .execute();
   }
 
   async remove(): Promise<boolean> {
     try {
-      const current = await this.api.client.customObjects().withContainerAndKey({ container: SECRET_CONTAINER, key: SECRET_KEY }).get().execute();
+      const current = await this.api.client
+        .customObjects()
+        .withContainerAndKey({ container: SECRET_CONTAINER, key: SECRET_KEY })
+        .get()
+        .execute();
       await this.api.client
         .customObjects()
         .withContainerAndKey({ container: SECRET_CONTAINER, key: SECRET_KEY })
