@@ -1,14 +1,18 @@
+import type Stripe from 'stripe';
+
+export type StripeErrorType =
+  | 'invalid_request_error'
+  | 'card_error'
+  | 'api_error'
+  | 'idempotency_error'
+  | 'rate_limit_error'
+  | 'authentication_error';
+
 /** Errors shaped as Stripe answers them: `{error: {type, code, message, param, ...}}` + status. */
 export class StripeApiError extends Error {
   constructor(
     readonly status: number,
-    readonly type:
-      | 'invalid_request_error'
-      | 'card_error'
-      | 'api_error'
-      | 'idempotency_error'
-      | 'rate_limit_error'
-      | 'authentication_error',
+    readonly type: StripeErrorType,
     message: string,
     readonly extra: { code?: string; param?: string; decline_code?: string; [key: string]: unknown } = {},
   ) {
@@ -16,7 +20,10 @@ export class StripeApiError extends Error {
   }
 
   body(): { error: Record<string, unknown> } {
-    return { error: { type: this.type, message: this.message, ...this.extra } };
+    const docUrl = this.extra.code
+      ? { doc_url: `https://stripe.com/docs/error-codes/${this.extra.code.replace(/_/g, '-')}` }
+      : {};
+    return { error: { type: this.type, message: this.message, ...docUrl, ...this.extra } };
   }
 }
 
@@ -26,13 +33,21 @@ export const invalid = (message: string, param?: string, code?: string) =>
 export const missing = (resource: string, id: string, param = 'id') =>
   new StripeApiError(404, 'invalid_request_error', `No such ${resource}: '${id}'`, { code: 'resource_missing', param });
 
-export const unexpectedState = (what: string, status: string, action: string, allowed: readonly string[]) =>
-  new StripeApiError(
+const PAST: Record<string, string> = { cancel: 'canceled', capture: 'captured', confirm: 'confirmed' };
+
+/**
+ * 400 `payment_intent_unexpected_state`, worded as Stripe words it and carrying the
+ * PaymentIntent as it is now, which Stripe adds to every PaymentIntent error.
+ */
+export function unexpectedState(pi: Stripe.PaymentIntent, action: string, allowed: readonly string[]): StripeApiError {
+  const done = PAST[action] ?? `${action}d`;
+  return new StripeApiError(
     400,
     'invalid_request_error',
-    `You cannot ${action} this ${what} because it has a status of ${status}. Only a ${what} with one of the following statuses may be ${action === 'cancel' ? 'canceled' : `${action}d`}: ${allowed.join(', ')}.`,
-    { code: 'payment_intent_unexpected_state' },
+    `This PaymentIntent could not be ${done} because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${done}: ${allowed.join(', ')}.`,
+    { code: 'payment_intent_unexpected_state', payment_intent: structuredClone(pi) },
   );
+}
 
 /** Default body of an injected Stripe fault. */
 export function defaultStripeFaultBody(status: number): unknown {

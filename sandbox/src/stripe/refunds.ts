@@ -1,21 +1,28 @@
 import type Stripe from 'stripe';
+import { recordBalance } from './balance';
+import { getCharge } from './charges';
 import { invalid, missing, StripeApiError } from './errors';
 import { allowOnly, int, metadata, oneOf, str, type Params } from './form';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
 
-type Emit = (type: string, object: { id: string }, previous?: Record<string, unknown>) => void;
-
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+/** Dispute statuses in which the disputed money is gone or at stake: no refund then. */
+const BLOCKING_DISPUTES = ['needs_response', 'under_review', 'lost'];
 
-/** Refunds and disputes of captured charges. */
+export interface RefundOptions {
+  /** Delay after which refunds of `pm_card_refundFail` fail by themselves. */
+  lateFailureDelayMs?: number;
+}
+
+/** Refunds of captured charges, and the reversals Stripe makes itself for uncaptured amounts. */
 export class Refunds {
-  /** When set, new refunds start `pending` and settle by control call (like some bank methods). */
+  /** When set, new refunds start `pending` and settle by control call (as some banks do). */
   pendingByDefault = false;
 
   constructor(
     private readonly state: EmulatorState,
-    private readonly emit: Emit,
+    private readonly options: RefundOptions = {},
   ) {}
 
   get(id: string): Stripe.Refund {
@@ -33,16 +40,15 @@ export class Refunds {
         'payment_intent',
       );
     if (chargeId) {
-      const charge = this.state.charges.get(chargeId);
-      if (!charge) throw missing('charge', chargeId, 'charge');
+      const charge = getCharge(this.state, chargeId);
       if (piId && charge.payment_intent !== piId)
-        throw invalid('The charge does not belong to the given payment_intent.', 'charge');
+        throw invalid(`Charge ${chargeId} does not belong to PaymentIntent ${piId}.`, 'charge');
       return charge;
     }
     const pi = this.state.paymentIntents.get(piId!);
     if (!pi) throw missing('payment_intent', piId!, 'payment_intent');
     const charge = pi.latest_charge ? this.state.charges.get(String(pi.latest_charge)) : undefined;
-    if (!charge || charge.status !== 'succeeded') {
+    if (!charge || charge.status === 'failed') {
       throw invalid(
         `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
         'payment_intent',
@@ -52,22 +58,32 @@ export class Refunds {
     return charge;
   }
 
+  /** Captured and not yet refunded (refunds that failed or were canceled gave their amount back). */
+  refundable(charge: Stripe.Charge): number {
+    const refunded = [...this.state.refunds.values()]
+      .filter((r) => r.charge === charge.id)
+      .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+      .reduce((sum, r) => sum + r.amount, 0);
+    return charge.amount_captured - refunded;
+  }
+
   create(params: Params): Stripe.Refund {
     allowOnly(params, ['expand', 'amount', 'charge', 'payment_intent', 'metadata', 'reason', 'instructions_email']);
     const charge = this.chargeFor(params);
-    if (!charge.captured || charge.amount_captured === 0) {
+    if (charge.status !== 'succeeded' || !charge.captured) {
       throw invalid(
-        `Charge ${charge.id} has not been captured; cancel the PaymentIntent instead of refunding it.`,
+        `Charge ${charge.id} has not been captured yet; cancel its PaymentIntent to release the authorization instead.`,
         'charge',
         'charge_not_refundable',
       );
     }
-    const remaining = charge.amount_captured - charge.amount_refunded;
+    const dispute = [...this.state.disputes.values()].find((d) => d.charge === charge.id);
+    if (dispute && BLOCKING_DISPUTES.includes(dispute.status)) {
+      throw invalid(`Charge ${charge.id} has been charged back; cannot issue a refund.`, 'charge', 'charge_disputed');
+    }
+    const remaining = this.refundable(charge);
     if (remaining <= 0) {
-      throw new StripeApiError(400, 'invalid_request_error', `Charge ${charge.id} has already been refunded.`, {
-        code: 'charge_already_refunded',
-        param: 'charge',
-      });
+      throw invalid(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
     }
     const amount = int(params, 'amount', { min: 1 }) ?? remaining;
     if (amount > remaining) {
@@ -75,65 +91,98 @@ export class Refunds {
         400,
         'invalid_request_error',
         `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
-        {
-          code: 'amount_too_large',
-          param: 'amount',
-        },
+        { code: 'amount_too_large', param: 'amount' },
       );
     }
-    const refund = {
+    const refund = this.newRefund(charge, amount, this.pendingByDefault ? 'pending' : 'succeeded');
+    refund.metadata = metadata(params) ?? {};
+    refund.reason = oneOf(params, 'reason', REASONS) ?? null;
+    refund.balance_transaction = recordBalance(this.state, {
+      type: 'refund',
+      amount: -amount,
+      currency: charge.currency,
+      source: refund.id,
+    }).id;
+    this.apply(charge, amount);
+    this.state.emit('refund.created', refund);
+    this.state.emit('charge.refunded', charge);
+    const method = charge.payment_method ? this.state.methodOf.get(charge.payment_method) : undefined;
+    const delay = this.options.lateFailureDelayMs;
+    if (method?.refundFails && delay !== undefined) {
+      this.state.scheduler.after(delay, () => {
+        if (this.state.refunds.get(refund.id)?.status === 'succeeded') this.settle(refund.id, 'failed');
+      });
+    }
+    return refund;
+  }
+
+  private apply(charge: Stripe.Charge, amount: number): void {
+    charge.amount_refunded += amount;
+    // Fully refunded means all that was captured (a partial capture released the rest).
+    charge.refunded = charge.amount_refunded >= (charge.captured ? charge.amount_captured : charge.amount);
+  }
+
+  private newRefund(charge: Stripe.Charge, amount: number, status: 'pending' | 'succeeded'): Stripe.Refund {
+    const refund: Stripe.Refund = {
       id: newId('re'),
       object: 'refund',
       amount,
-      balance_transaction: newId('txn'),
+      balance_transaction: null,
       charge: charge.id,
       created: nowSeconds(),
       currency: charge.currency,
+      customer: charge.customer,
+      customer_account: null,
       destination_details: {
-        type: 'card',
-        card: { type: 'refund', reference_status: 'pending', reference_type: 'acquirer_reference_number' },
-      },
-      metadata: metadata(params) ?? {},
+        type: charge.payment_method_details?.type ?? 'card',
+        ...(charge.payment_method_details?.card
+          ? { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } }
+          : {}),
+      } as Stripe.Refund.DestinationDetails,
+      metadata: {},
       payment_intent: charge.payment_intent,
-      reason: oneOf(params, 'reason', REASONS) ?? null,
+      payment_method: charge.payment_method,
+      reason: null,
       receipt_number: null,
       source_transfer_reversal: null,
-      status: this.pendingByDefault ? 'pending' : 'succeeded',
+      status,
       transfer_reversal: null,
-    } as unknown as Stripe.Refund;
+    } as Stripe.Refund;
     this.state.refunds.set(refund.id, refund);
-    charge.amount_refunded += amount;
-    charge.refunded = charge.amount_refunded >= charge.amount_captured;
-    this.emit('refund.created', refund);
-    this.emit('charge.refunded', charge);
     return refund;
   }
 
   update(id: string, params: Params): Stripe.Refund {
+    allowOnly(params, ['expand', 'metadata']);
     const refund = this.get(id);
     const meta = metadata(params, refund.metadata ?? {});
     if (meta) refund.metadata = meta;
-    this.emit('refund.updated', refund);
+    this.state.emit('refund.updated', refund);
     return refund;
   }
 
-  /** A refund that later fails or succeeds at the bank (control). */
+  /** The bank's late answer on a refund: a pending one settles, a succeeded one may still fail. */
   settle(id: string, outcome: 'succeeded' | 'failed'): Stripe.Refund {
     const refund = this.get(id);
     if (refund.status === 'failed' || refund.status === 'canceled')
-      throw invalid(`Refund ${id} is ${refund.status}.`, 'refund');
+      throw invalid(`Refund ${id} cannot change any more (status ${refund.status}).`, 'refund');
     if (outcome === refund.status) return refund;
-    const charge = this.state.charges.get(String(refund.charge))!;
+    const charge = getCharge(this.state, String(refund.charge));
     refund.status = outcome;
     if (outcome === 'failed') {
       refund.failure_reason = 'expired_or_canceled_card';
-      refund.failure_balance_transaction = newId('txn');
+      refund.failure_balance_transaction = recordBalance(this.state, {
+        type: 'refund_failure',
+        amount: refund.amount,
+        currency: refund.currency,
+        source: refund.id,
+      }).id;
       charge.amount_refunded -= refund.amount;
-      charge.refunded = false;
-      this.emit('refund.failed', refund);
+      charge.refunded = charge.amount_refunded >= charge.amount;
+      this.state.emit('refund.failed', refund);
     }
-    this.emit('refund.updated', refund);
-    this.emit('charge.refund.updated', refund);
+    this.state.emit('refund.updated', refund);
+    this.state.emit('charge.refund.updated', refund);
     return refund;
   }
 
@@ -142,86 +191,6 @@ export class Refunds {
     const charge = str(params, 'charge');
     return [...this.state.refunds.values()].filter(
       (r) => (!pi || r.payment_intent === pi) && (!charge || r.charge === charge),
-    );
-  }
-}
-
-export class Disputes {
-  constructor(
-    private readonly state: EmulatorState,
-    private readonly emit: Emit,
-  ) {}
-
-  get(id: string): Stripe.Dispute {
-    const dispute = this.state.disputes.get(id);
-    if (!dispute) throw missing('dispute', id, 'dispute');
-    return dispute;
-  }
-
-  /** A cardholder disputes a captured charge; card funds are withdrawn at once. */
-  open(chargeId: string, params: Params): Stripe.Dispute {
-    const charge = this.state.charges.get(chargeId);
-    if (!charge) throw missing('charge', chargeId, 'charge');
-    if (!charge.captured || charge.amount_captured === 0)
-      throw invalid('Only a captured charge can be disputed.', 'charge');
-    const amount = int(params, 'amount', { min: 1 }) ?? charge.amount_captured;
-    if (amount > charge.amount_captured) throw invalid('A dispute cannot exceed the captured amount.', 'amount');
-    const dispute = {
-      id: newId('dp'),
-      object: 'dispute',
-      amount,
-      balance_transactions: [
-        {
-          id: newId('txn'),
-          object: 'balance_transaction',
-          amount: -amount,
-          currency: charge.currency,
-          type: 'adjustment',
-        },
-      ],
-      charge: charge.id,
-      created: nowSeconds(),
-      currency: charge.currency,
-      evidence: {},
-      evidence_details: { due_by: nowSeconds() + 7 * 86400, has_evidence: false, past_due: false, submission_count: 0 },
-      is_charge_refundable: false,
-      livemode: false,
-      metadata: {},
-      payment_intent: charge.payment_intent,
-      reason: str(params, 'reason') ?? 'fraudulent',
-      status: 'needs_response',
-    } as unknown as Stripe.Dispute;
-    this.state.disputes.set(dispute.id, dispute);
-    charge.disputed = true;
-    this.emit('charge.dispute.created', dispute);
-    this.emit('charge.dispute.funds_withdrawn', dispute);
-    return dispute;
-  }
-
-  close(id: string, outcome: 'won' | 'lost'): Stripe.Dispute {
-    const dispute = this.get(id);
-    if (dispute.status === 'won' || dispute.status === 'lost')
-      throw invalid(`Dispute ${id} is already closed (${dispute.status}).`, 'dispute');
-    dispute.status = outcome;
-    if (outcome === 'won') {
-      dispute.balance_transactions.push({
-        id: newId('txn'),
-        object: 'balance_transaction',
-        amount: dispute.amount,
-        currency: dispute.currency,
-        type: 'adjustment',
-      } as unknown as Stripe.BalanceTransaction);
-      this.emit('charge.dispute.funds_reinstated', dispute);
-    }
-    this.emit('charge.dispute.closed', dispute);
-    return dispute;
-  }
-
-  list(params: Params): Stripe.Dispute[] {
-    const pi = str(params, 'payment_intent');
-    const charge = str(params, 'charge');
-    return [...this.state.disputes.values()].filter(
-      (d) => (!pi || d.payment_intent === pi) && (!charge || d.charge === charge),
     );
   }
 }

@@ -1,109 +1,147 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Stripe from 'stripe';
 import { CONTROL_PREFIX } from '../controls/install';
+import { authenticate, keyOf } from './auth';
+import type { Captures } from './captures';
+import type { Disputes } from './disputes';
 import { invalid, missing } from './errors';
 import type { Params } from './form';
-import type { PaymentIntents } from './payment-intents';
-import type { Disputes, Refunds } from './refunds';
+import { idOf, paramsOf } from './http';
+import { challengeDonePage, challengePage, errorPage, redirectPage } from './pages';
+import type { PaymentFlow } from './payment-flow';
+import { PaymentIntents } from './payment-intents';
+import type { Refunds } from './refunds';
 import type { EmulatorState } from './state';
-import type { Delivery, DeliveryOrder } from './webhooks';
+import { DELIVERY_ORDERS, type Delivery, type DeliveryOrder } from './webhooks-delivery';
 
 export interface ControlDeps {
   state: EmulatorState;
   paymentIntents: PaymentIntents;
+  flow: PaymentFlow;
+  captures: Captures;
   refunds: Refunds;
   disputes: Disputes;
   delivery: Delivery;
+  keys: { secret: string; publishable: string };
 }
 
 type Req = FastifyRequest;
-const idOf = (request: Req): string => (request.params as Record<string, string>).id ?? '';
-const body = (request: Req): Params => ({ ...((request.query as Params) ?? {}), ...((request.body as Params) ?? {}) });
 
-function outcome<T extends string>(request: Req, values: readonly T[]): T {
-  const value = body(request).outcome;
-  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
-    throw invalid(`outcome must be one of ${values.join(', ')}`, 'outcome');
-  }
+function choice<T extends string>(body: Params, name: string, values: readonly T[], required = true): T | undefined {
+  const value = body[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
+    throw invalid(`${name} must be one of ${values.join(', ')}`, name);
   return value as T;
 }
 
-const ORDERS: readonly DeliveryOrder[] = ['in_order', 'reverse', 'shuffle'];
-
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The page a redirect-based payment method sends the shopper to (the bank, in real life). */
-function redirectPage(id: string, returnUrl: string): string {
-  const button = (value: string, label: string) =>
-    `<form method="post" action="${CONTROL_PREFIX}/redirect/${escape(id)}"><input type="hidden" name="return_url" value="${escape(returnUrl)}"><input type="hidden" name="outcome" value="${value}"><button id="${value}" type="submit">${label}</button></form>`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Sandbox bank</title><style>body{font-family:sans-serif;max-width:28rem;margin:4rem auto}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem}</style></head><body><h1>Sandbox bank</h1><p>Authorize the test payment ${escape(id)}?</p>${button('succeed', 'Authorize test payment')}${button('fail', 'Fail test payment')}</body></html>`;
-}
-
 /**
- * Test controls of the Stripe emulator, under `/_sandbox/` (faults, counters and reset are
- * installed by the shared controls): async settlement, 3-D Secure and redirect outcomes,
- * refund failures, disputes, webhook delivery, and "dashboard" actions that bypass the
- * connector.
+ * Test controls of the Stripe emulator, under `/_sandbox/` (faults, counters and reset are the
+ * shared controls): the shopper's side of challenges and redirects, async settlement, refund
+ * failures, disputes, webhook delivery, and "dashboard" actions that bypass the connector.
  */
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): void {
-  const { paymentIntents, refunds, disputes, delivery, state } = deps;
-  const p = CONTROL_PREFIX;
+  const { state, paymentIntents, flow, captures, refunds, disputes, delivery } = deps;
+  const c = CONTROL_PREFIX;
+  const body = paramsOf;
 
-  // Browser side (called by the Stripe.js stand-in with the client secret).
-  app.post(`${p}/payment_intents/:id/authenticate`, async (request: Req) => {
+  /** The pending challenge of a PaymentIntent, proven by the token of its next_action URL. */
+  const challenged = (request: Req): Stripe.PaymentIntent | undefined => {
+    const pi = state.paymentIntents.get(idOf(request));
+    const token = body(request).token;
+    if (!pi || typeof token !== 'string' || state.actionTokens.get(pi.id) !== token) return undefined;
+    return pi;
+  };
+
+  // The shopper's side, as the Stripe.js stand-in and the hosted pages reach it.
+  app.post(`${c}/payment_intents/:id/authenticate`, async (request: Req) => {
+    if (keyOf(request)) authenticate(request, deps.keys);
     const pi = paymentIntents.get(idOf(request));
     if (body(request).client_secret !== pi.client_secret) throw missing('payment_intent', pi.id, 'intent');
-    return paymentIntents.authenticate(pi.id, outcome(request, ['succeed', 'fail'] as const));
+    const result = flow.authenticate(pi, choice(body(request), 'outcome', ['succeed', 'fail'] as const)!);
+    // The browser's view: the stand-in calls this with the publishable key.
+    return PaymentIntents.browserView(result);
   });
-  app.get(`${p}/redirect/:id`, async (request: Req, reply: FastifyReply) => {
-    paymentIntents.get(idOf(request));
-    const returnUrl = String(body(request).return_url ?? '');
-    return reply.type('text/html; charset=utf-8').send(redirectPage(idOf(request), returnUrl));
+  app.get(`${c}/3ds/:id`, async (request: Req, reply: FastifyReply) => {
+    const pi = challenged(request);
+    reply.type('text/html; charset=utf-8');
+    if (!pi) return reply.code(404).send(errorPage('This authentication is no longer pending.'));
+    return challengePage({ id: pi.id, token: String(body(request).token), amount: pi.amount, currency: pi.currency });
   });
-  app.post(`${p}/redirect/:id`, async (request: Req, reply: FastifyReply) => {
-    const pi = paymentIntents.get(idOf(request));
-    const returnUrl = String(body(request).return_url ?? '');
-    const result = paymentIntents.authenticate(pi.id, outcome(request, ['succeed', 'fail'] as const));
+  app.post(`${c}/3ds/:id`, async (request: Req, reply: FastifyReply) => {
+    const pi = challenged(request);
+    reply.type('text/html; charset=utf-8');
+    if (!pi) return reply.code(404).send(errorPage('This authentication is no longer pending.'));
+    const result = flow.authenticate(pi, choice(body(request), 'outcome', ['succeed', 'fail'] as const)!);
+    return challengeDonePage(pi.id, result.status);
+  });
+  app.get(`${c}/redirect/:id`, async (request: Req, reply: FastifyReply) => {
+    const pi = challenged(request);
+    reply.type('text/html; charset=utf-8');
+    if (!pi) return reply.code(404).send(errorPage('This payment is no longer waiting for the bank.'));
+    return redirectPage({ id: pi.id, token: String(body(request).token), amount: pi.amount, currency: pi.currency });
+  });
+  app.post(`${c}/redirect/:id`, async (request: Req, reply: FastifyReply) => {
+    const pi = challenged(request);
+    if (!pi)
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send(errorPage('This payment is no longer waiting for the bank.'));
+    const returnUrl = state.returnUrls.get(pi.id);
+    const result = flow.authenticate(pi, choice(body(request), 'outcome', ['succeed', 'fail'] as const)!);
+    if (!returnUrl) return reply.type('text/html; charset=utf-8').send(challengeDonePage(pi.id, result.status));
     const target = new URL(returnUrl);
     target.searchParams.set('payment_intent', pi.id);
     target.searchParams.set('payment_intent_client_secret', String(pi.client_secret));
-    target.searchParams.set(
-      'redirect_status',
-      result.status === 'succeeded' || result.status === 'requires_capture' ? 'succeeded' : 'failed',
-    );
+    const ok = ['succeeded', 'requires_capture', 'processing'].includes(result.status);
+    target.searchParams.set('redirect_status', ok ? 'succeeded' : 'failed');
     return reply.redirect(target.toString(), 303);
   });
 
-  // Server side: settlement, refunds, disputes.
-  app.post(`${p}/payment_intents/:id/settle`, async (request: Req) =>
-    paymentIntents.settle(idOf(request), outcome(request, ['succeeded', 'failed'] as const)),
+  // Stripe's own later moves: settlement, expiry, refund outcomes, disputes.
+  app.post(`${c}/payment_intents/:id/settle`, async (request: Req) =>
+    flow.settle(
+      paymentIntents.get(idOf(request)),
+      choice(body(request), 'outcome', ['succeeded', 'failed'] as const, false),
+    ),
   );
-  app.post(`${p}/refunds/:id/settle`, async (request: Req) =>
-    refunds.settle(idOf(request), outcome(request, ['succeeded', 'failed'] as const)),
+  app.post(`${c}/payment_intents/:id/expire`, async (request: Req) =>
+    captures.expire(paymentIntents.get(idOf(request))),
   );
-  app.post(`${p}/refunds/mode`, async (request: Req) => {
-    refunds.pendingByDefault = body(request).pending === true || body(request).pending === 'true';
+  app.post(`${c}/refunds/:id/settle`, async (request: Req) =>
+    refunds.settle(idOf(request), choice(body(request), 'outcome', ['succeeded', 'failed'] as const)!),
+  );
+  app.post(`${c}/refunds/mode`, async (request: Req) => {
+    const pending = body(request).pending;
+    refunds.pendingByDefault = pending === true || pending === 'true';
     return { pending: refunds.pendingByDefault };
   });
-  app.post(`${p}/charges/:id/dispute`, async (request: Req) => disputes.open(idOf(request), body(request)));
-  app.post(`${p}/payment_intents/:id/dispute`, async (request: Req) => {
+  app.post(`${c}/charges/:id/dispute`, async (request: Req) => disputes.open(idOf(request), stringify(body(request))));
+  app.post(`${c}/payment_intents/:id/dispute`, async (request: Req) => {
     const pi = paymentIntents.get(idOf(request));
     if (typeof pi.latest_charge !== 'string')
       throw invalid('The PaymentIntent has no charge to dispute.', 'payment_intent');
-    return disputes.open(pi.latest_charge, body(request));
+    return disputes.open(pi.latest_charge, stringify(body(request)));
   });
-  app.post(`${p}/disputes/:id/close`, async (request: Req) =>
-    disputes.close(idOf(request), outcome(request, ['won', 'lost'] as const)),
+  app.post(`${c}/disputes/:id/close`, async (request: Req) =>
+    disputes.close(idOf(request), choice(body(request), 'outcome', ['won', 'lost'] as const)!),
   );
 
-  // "Dashboard" actions: changes made in Stripe directly, without the connector.
-  app.post(`${p}/dashboard/payment_intents/:id/capture`, async (request: Req) => {
-    const amount = body(request).amount;
-    return paymentIntents.capture(idOf(request), amount === undefined ? {} : { amount_to_capture: String(amount) });
+  // "Dashboard" actions: what a merchant does in Stripe directly, bypassing the connector.
+  app.post(`${c}/dashboard/payment_intents/:id/capture`, async (request: Req) => {
+    const final = body(request).final;
+    return captures.capture(paymentIntents.get(idOf(request)), {
+      ...(body(request).amount === undefined ? {} : { amount_to_capture: String(body(request).amount) }),
+      ...(final === undefined ? {} : { final_capture: String(final) }),
+    });
   });
-  app.post(`${p}/dashboard/payment_intents/:id/cancel`, async (request: Req) =>
-    paymentIntents.cancel(idOf(request), { cancellation_reason: 'requested_by_customer' }),
+  app.post(`${c}/dashboard/payment_intents/:id/cancel`, async (request: Req) =>
+    captures.cancel(paymentIntents.get(idOf(request)), {
+      cancellation_reason: String(body(request).reason ?? 'requested_by_customer'),
+    }),
   );
-  app.post(`${p}/dashboard/payment_intents/:id/refund`, async (request: Req) => {
+  app.post(`${c}/dashboard/payment_intents/:id/refund`, async (request: Req) => {
     const amount = body(request).amount;
     return refunds.create({
       payment_intent: idOf(request),
@@ -112,41 +150,50 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   });
 
   // Webhook delivery.
-  app.post(`${p}/webhooks/pause`, async () => {
+  app.post(`${c}/webhooks/pause`, async () => {
     delivery.pause();
     return delivery.controls;
   });
-  app.post(`${p}/webhooks/resume`, async (request: Req) => {
-    const order = body(request).order;
-    if (order !== undefined && !ORDERS.includes(order as DeliveryOrder))
-      throw invalid(`order must be one of ${ORDERS.join(', ')}`, 'order');
-    return {
-      released: delivery.resume((order as DeliveryOrder | undefined) ?? delivery.controls.order),
-      controls: delivery.controls,
-    };
+  app.post(`${c}/webhooks/resume`, async (request: Req) => {
+    const order = choice(body(request), 'order', DELIVERY_ORDERS, false);
+    return { released: delivery.resume(order ?? delivery.controls.order), controls: delivery.controls };
   });
-  app.post(`${p}/webhooks/settings`, async (request: Req) => {
+  app.post(`${c}/webhooks/settings`, async (request: Req) => {
     const b = body(request);
     if (b.copies !== undefined) {
       const copies = Number(b.copies);
       if (!Number.isInteger(copies) || copies < 1 || copies > 10) throw invalid('copies must be 1-10', 'copies');
       delivery.controls.copies = copies;
     }
-    if (b.order !== undefined) {
-      if (!ORDERS.includes(b.order as DeliveryOrder))
-        throw invalid(`order must be one of ${ORDERS.join(', ')}`, 'order');
-      delivery.controls.order = b.order as DeliveryOrder;
+    const order = choice(b, 'order', DELIVERY_ORDERS, false);
+    if (order) delivery.controls.order = order as DeliveryOrder;
+    if (b.dropNext !== undefined) {
+      const dropNext = Number(b.dropNext);
+      if (!Number.isInteger(dropNext) || dropNext < 0) throw invalid('dropNext must be an integer >= 0', 'dropNext');
+      delivery.controls.dropNext = dropNext;
     }
-    if (b.dropNext !== undefined) delivery.controls.dropNext = Math.max(0, Number(b.dropNext) || 0);
-    if (b.dropTypes !== undefined)
-      delivery.controls.dropTypes = Array.isArray(b.dropTypes) ? b.dropTypes.map(String) : [];
+    if (b.dropTypes !== undefined) {
+      if (!Array.isArray(b.dropTypes)) throw invalid('dropTypes must be an array of event types', 'dropTypes');
+      delivery.controls.dropTypes = b.dropTypes.map(String);
+    }
     return delivery.controls;
   });
-  app.get(`${p}/webhooks/status`, async () => ({
+  app.post(`${c}/webhooks/events/:id/resend`, async (request: Req) => {
+    const event = state.events.find((e) => e.id === idOf(request));
+    if (!event) throw missing('event', idOf(request), 'id');
+    return { resent: delivery.resend(event) };
+  });
+  app.get(`${c}/webhooks/status`, async () => ({
     pending: delivery.pending(),
     controls: delivery.controls,
     events: state.events.length,
-    delivered: delivery.succeeded.size,
-    attempts: delivery.attempts.slice(-200),
+    attempts: delivery.attempts.slice(-500),
   }));
+}
+
+/** Control bodies may be JSON: hand numbers and booleans to the state machine as the API would. */
+function stringify(body: Params): Params {
+  return Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' ? String(v) : v]),
+  );
 }

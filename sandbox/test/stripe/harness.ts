@@ -42,6 +42,29 @@ export async function startEmulator(options: StripeEmulatorOptions = {}): Promis
   };
 }
 
+/** The Stripe error a call failed with (fails the test when the call succeeded). */
+export async function stripeError(promise: Promise<unknown>): Promise<InstanceType<typeof Stripe.errors.StripeError>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) return error;
+    throw error;
+  }
+  throw new Error('expected a Stripe error');
+}
+
+/** Types of the events recorded about an object (by id, or by its PaymentIntent), oldest first. */
+export async function eventTypes(h: EmulatorHarness, id: string): Promise<string[]> {
+  const all = await h.stripe.events.list({ limit: 100 });
+  return all.data
+    .filter((e) => {
+      const object = e.data.object as unknown as { id: string; payment_intent?: string };
+      return object.id === id || object.payment_intent === id;
+    })
+    .map((e) => e.type)
+    .reverse();
+}
+
 export interface Received {
   rawBody: string;
   signature: string;

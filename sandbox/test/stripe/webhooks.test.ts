@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { startEmulator, startReceiver, type EmulatorHarness } from './harness';
 
@@ -146,6 +148,101 @@ describe('signed webhook delivery', () => {
   });
 });
 
+describe('more delivery rules', () => {
+  it('signs each endpoint with its own secret and delivers to every matching endpoint', async () => {
+    const a = await startReceiver();
+    const b = await startReceiver();
+    try {
+      const ea = await endpoint(a.url, ['payment_intent.succeeded']);
+      const eb = await endpoint(b.url, ['payment_intent.succeeded', 'charge.succeeded']);
+      await pay();
+      const [ra] = await a.waitFor(1);
+      const rb = await b.waitFor(2);
+      expect(Stripe.webhooks.constructEvent(ra!.rawBody, ra!.signature, ea.secret!).type).toBe(
+        'payment_intent.succeeded',
+      );
+      for (const r of rb) expect(Stripe.webhooks.constructEvent(r.rawBody, r.signature, eb.secret!)).toBeTruthy();
+      expect(() => Stripe.webhooks.constructEvent(ra!.rawBody, ra!.signature, eb.secret!)).toThrow();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('counts pending_webhooks down and lists delivered events with delivery_success=true', async () => {
+    const receiver = await startReceiver();
+    try {
+      await endpoint(receiver.url, ['payment_intent.succeeded']);
+      const pi = await pay();
+      await receiver.waitFor(1);
+      await h.emulator.delivery.idle();
+      const [event] = (await h.stripe.events.list({ type: 'payment_intent.succeeded', delivery_success: true })).data;
+      expect(event).toMatchObject({ pending_webhooks: 0, data: { object: { id: pi.id } } });
+      expect((await h.stripe.events.list({ delivery_success: false })).data).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('an endpoint that does not answer in time is retried like a failure', async () => {
+    const slow = await startEmulator({ webhookRetrySchedule: [50], webhookTimeoutMs: 100 });
+    const hanging = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hanging.address() as AddressInfo;
+      await slow.stripe.webhookEndpoints.create({
+        url: `http://127.0.0.1:${port}/hook`,
+        enabled_events: ['payment_intent.created'],
+      });
+      await slow.stripe.paymentIntents.create({ amount: 1000, currency: 'eur' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const status = await slow.control('/webhooks/status', undefined, 'GET');
+      expect(status.body.attempts.map((a: { status: string }) => a.status)).toEqual(['error', 'error']);
+      expect((await slow.stripe.events.list({ delivery_success: false })).data).toHaveLength(1);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+      await slow.close();
+    }
+  });
+
+  it('drops events of chosen types, and resends an event on demand', async () => {
+    const receiver = await startReceiver();
+    try {
+      await endpoint(receiver.url, ['payment_intent.created', 'payment_intent.succeeded']);
+      await h.control('/webhooks/settings', { dropTypes: ['payment_intent.created'] });
+      await pay();
+      const [first] = await receiver.waitFor(1);
+      expect(first!.event.type).toBe('payment_intent.succeeded');
+      expect((await h.control(`/webhooks/events/${first!.event.id}/resend`)).body).toEqual({ resent: 1 });
+      const both = await receiver.waitFor(2);
+      expect(both[1]!.event.id).toBe(first!.event.id);
+      const dropped = await h.stripe.events.list({ type: 'payment_intent.created', delivery_success: false });
+      expect(dropped.data).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('shuffles a held batch when told to, delivering every event once', async () => {
+    const receiver = await startReceiver();
+    try {
+      await endpoint(receiver.url, ['payment_intent.created']);
+      await h.control('/webhooks/pause');
+      const created = await Promise.all(
+        Array.from({ length: 8 }, () => h.stripe.paymentIntents.create({ amount: 1000, currency: 'eur' })),
+      );
+      expect((await h.control('/webhooks/resume', { order: 'shuffle' })).body.released).toBe(8);
+      const received = await receiver.waitFor(8);
+      expect(received.map((r) => (r.event.data.object as Stripe.PaymentIntent).id).sort()).toEqual(
+        created.map((p) => p.id).sort(),
+      );
+      expect((await h.control('/webhooks/resume', { order: 'sideways' })).status).toBe(400);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('webhook endpoints', () => {
   it('returns the secret only on create, keeps the API version, updates and deletes', async () => {
     const created = await h.stripe.webhookEndpoints.create({
@@ -200,5 +297,12 @@ describe('events', () => {
       'payment_intent.created',
       'payment_intent.succeeded',
     ]);
+    const both = await h.stripe.events.list({ types: ['charge.succeeded', 'payment_intent.created'] });
+    expect(both.data.map((e) => e.type)).toEqual(['charge.succeeded', 'payment_intent.created']);
+    expect((await h.stripe.events.list({ created: { lt: before } })).data).toEqual([]);
+    const [newest, ...older] = (await h.stripe.events.list()).data;
+    const previous = await h.stripe.events.list({ ending_before: older[0]!.id });
+    expect(previous.data.map((e) => e.id)).toEqual([newest!.id]);
+    expect(await h.stripe.events.retrieve('evt_nope').catch((e: { statusCode: number }) => e.statusCode)).toBe(404);
   });
 });

@@ -1,0 +1,118 @@
+import type Stripe from 'stripe';
+import { invalid, missing } from './errors';
+import { allowOnly, metadata, obj, str, typed, type Params } from './form';
+import { newId, nowSeconds, randomToken } from './ids';
+import type { PaymentMethods } from './payment-methods';
+import type { EmulatorState } from './state';
+
+const FIELDS = ['address', 'description', 'email', 'expand', 'metadata', 'name', 'payment_method', 'phone', 'shipping'];
+
+/** Customers and customer sessions (what the Payment Element needs to show saved methods). */
+export class Customers {
+  constructor(
+    private readonly state: EmulatorState,
+    private readonly methods: PaymentMethods,
+  ) {}
+
+  get(id: string): Stripe.Customer {
+    const customer = this.state.customers.get(id);
+    if (!customer) throw missing('customer', id, 'customer');
+    return customer;
+  }
+
+  create(params: Params): Stripe.Customer {
+    allowOnly(params, [...FIELDS, 'invoice_settings', 'preferred_locales']);
+    const email = str(params, 'email', { max: 512 });
+    const customer: Stripe.Customer = {
+      id: newId('cus'),
+      object: 'customer',
+      address: (obj(params, 'address') as Stripe.Address | undefined) ?? null,
+      balance: 0,
+      created: nowSeconds(),
+      currency: null,
+      default_source: null,
+      delinquent: false,
+      description: str(params, 'description') ?? null,
+      email: email ?? null,
+      invoice_prefix: randomToken(8).toUpperCase(),
+      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+      livemode: false,
+      metadata: metadata(params) ?? {},
+      name: str(params, 'name') ?? null,
+      next_invoice_sequence: 1,
+      phone: str(params, 'phone') ?? null,
+      preferred_locales: [],
+      shipping: (obj(params, 'shipping') as Stripe.Customer.Shipping | undefined) ?? null,
+      tax_exempt: 'none',
+      test_clock: null,
+    };
+    this.state.customers.set(customer.id, customer);
+    this.state.emit('customer.created', customer);
+    const pm = str(params, 'payment_method');
+    if (pm) this.methods.attach(pm, customer.id);
+    return customer;
+  }
+
+  update(id: string, params: Params): Stripe.Customer {
+    allowOnly(params, [...FIELDS.filter((f) => f !== 'payment_method'), 'invoice_settings']);
+    const customer = this.get(id);
+    const previous: Record<string, unknown> = {};
+    const set = <K extends 'email' | 'name' | 'description' | 'phone'>(field: K) => {
+      const value = str(params, field);
+      if (value === undefined) return;
+      previous[field] = customer[field];
+      customer[field] = value;
+    };
+    set('email');
+    set('name');
+    set('description');
+    set('phone');
+    const meta = metadata(params, customer.metadata);
+    if (meta) {
+      previous.metadata = customer.metadata;
+      customer.metadata = meta;
+    }
+    const address = obj(params, 'address');
+    if (address) customer.address = address as unknown as Stripe.Address;
+    const shipping = obj(params, 'shipping');
+    if (shipping) customer.shipping = shipping as unknown as Stripe.Customer.Shipping;
+    const defaultPm = str(obj(params, 'invoice_settings') ?? {}, 'default_payment_method');
+    if (defaultPm) {
+      if (this.methods.get(defaultPm).customer !== id)
+        throw invalid(
+          `The customer does not have a payment method with the ID ${defaultPm}.`,
+          'invoice_settings[default_payment_method]',
+          'resource_missing',
+        );
+      customer.invoice_settings.default_payment_method = defaultPm;
+    }
+    this.state.emit('customer.updated', customer, previous);
+    return customer;
+  }
+
+  delete(id: string): Stripe.DeletedCustomer {
+    const customer = this.get(id);
+    this.state.customers.delete(id);
+    for (const pm of this.state.paymentMethods.values()) if (pm.customer === id) pm.customer = null;
+    this.state.emit('customer.deleted', customer);
+    return { id, object: 'customer', deleted: true };
+  }
+
+  createSession(params: Params): Stripe.CustomerSession {
+    allowOnly(params, ['components', 'customer', 'expand']);
+    const customer = str(params, 'customer', { required: true })!;
+    this.get(customer);
+    const components = obj(params, 'components');
+    if (!components) throw invalid('Missing required param: components.', 'components', 'parameter_missing');
+    return {
+      object: 'customer_session',
+      client_secret: `cuss_secret_${randomToken(40)}`,
+      components: typed(components) as Stripe.CustomerSession.Components,
+      created: nowSeconds(),
+      customer,
+      customer_account: null,
+      expires_at: nowSeconds() + 1800,
+      livemode: false,
+    };
+  }
+}

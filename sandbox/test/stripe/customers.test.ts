@@ -1,0 +1,122 @@
+import type Stripe from 'stripe';
+import { eventTypes, startEmulator, stripeError, type EmulatorHarness } from './harness';
+
+let h: EmulatorHarness;
+beforeAll(async () => (h = await startEmulator()));
+afterAll(() => h.close());
+
+describe('customers and customer sessions', () => {
+  it('creates, updates, retrieves, searches and deletes customers', async () => {
+    const tag = `ct-${Date.now()}`;
+    const customer = await h.stripe.customers.create({ email: 'a@example.com', metadata: { ct_customer_id: tag } });
+    expect(customer).toMatchObject({ object: 'customer', email: 'a@example.com', metadata: { ct_customer_id: tag } });
+    expect((await h.stripe.customers.update(customer.id, { name: 'Sandra' })).name).toBe('Sandra');
+    expect((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+      email: 'a@example.com',
+      name: 'Sandra',
+    });
+    const found = await h.stripe.customers.search({ query: `metadata['ct_customer_id']:'${tag}'` });
+    expect(found.data.map((c) => c.id)).toEqual([customer.id]);
+    expect((await h.stripe.customers.search({ query: `email:'a@example.com'` })).data.map((c) => c.id)).toContain(
+      customer.id,
+    );
+    expect(await eventTypes(h, customer.id)).toEqual(['customer.created', 'customer.updated']);
+    expect(await h.stripe.customers.del(customer.id)).toMatchObject({ id: customer.id, deleted: true });
+    expect(await stripeError(h.stripe.customers.retrieve(customer.id))).toMatchObject({ statusCode: 404 });
+  });
+
+  it('refuses a malformed search query', async () => {
+    expect(await stripeError(h.stripe.customers.search({ query: 'metadata[oops' }))).toMatchObject({
+      statusCode: 400,
+      param: 'query',
+    });
+  });
+
+  it('creates a customer session for the Payment Element', async () => {
+    const customer = await h.stripe.customers.create({});
+    const session = await h.stripe.customerSessions.create({
+      customer: customer.id,
+      components: { payment_element: { enabled: true } },
+    });
+    expect(session).toMatchObject({
+      object: 'customer_session',
+      customer: customer.id,
+      components: { payment_element: { enabled: true } },
+    });
+    expect(session.client_secret).toMatch(/^cuss_secret_/);
+    expect(
+      await stripeError(
+        h.stripe.customerSessions.create({ customer: 'cus_nope', components: { payment_element: { enabled: true } } }),
+      ),
+    ).toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('payment methods', () => {
+  it('retrieves test payment methods with card details', async () => {
+    const pm = await h.stripe.paymentMethods.retrieve('pm_card_mastercard');
+    expect(pm).toMatchObject({ type: 'card', card: { brand: 'mastercard', last4: '4444', exp_month: 12 } });
+    expect(await stripeError(h.stripe.paymentMethods.retrieve('pm_nope'))).toMatchObject({ statusCode: 404 });
+  });
+
+  it('attaches, lists and detaches; a declining card cannot be attached', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pm = await h.stripe.paymentMethods.create({ type: 'card', card: { token: 'pm_card_visa' } } as never);
+    const attached = await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    expect(attached.customer).toBe(customer.id);
+    expect((await h.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([pm.id]);
+    expect((await h.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data).toHaveLength(1);
+    expect((await h.stripe.paymentMethods.detach(pm.id)).customer).toBeNull();
+    const declining = await h.stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'pm_card_chargeDeclined' },
+    } as never);
+    expect(await stripeError(h.stripe.paymentMethods.attach(declining.id, { customer: customer.id }))).toMatchObject({
+      statusCode: 402,
+      code: 'card_declined',
+    });
+  });
+});
+
+describe('saved cards and off-session payments', () => {
+  const offSession = (customer: string, paymentMethod: string) =>
+    h.stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'eur',
+      customer,
+      payment_method: paymentMethod,
+      off_session: true,
+      confirm: true,
+    });
+
+  it('setup_future_usage saves the card to the customer; a card set up that way is charged off-session', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pi = await h.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'eur',
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+    });
+    expect(pi.status).toBe('requires_action');
+    await h.control(`/payment_intents/${pi.id}/authenticate`, { client_secret: pi.client_secret, outcome: 'succeed' });
+    const saved = await h.stripe.paymentMethods.retrieve(String(pi.payment_method));
+    expect(saved.customer).toBe(customer.id);
+    expect(await eventTypes(h, saved.id)).toEqual(['payment_method.attached']);
+    const later = await offSession(customer.id, saved.id);
+    expect(later).toMatchObject({ status: 'succeeded', payment_method: saved.id });
+  });
+
+  it('off-session payment of a card that always needs authentication fails with authentication_required', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pm = await h.stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'pm_card_authenticationRequired' },
+    } as never);
+    await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    const err = await stripeError(offSession(customer.id, pm.id));
+    expect(err).toMatchObject({ statusCode: 402, code: 'authentication_required' });
+    expect(err.payment_intent).toMatchObject({ status: 'requires_payment_method' });
+  });
+});
