@@ -1,2 +1,5 @@
 /** @type {import('jest').Config} */
-module.exports = require('../jest.preset.js')('enabler', __dirname);
+const preset = require('../jest.preset.js')('enabler', __dirname);
+// The library is ESM for bundlers; jest runs it as CommonJS.
+preset.transform['^.+\\.ts$'] = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }];
+module.exports = preset;

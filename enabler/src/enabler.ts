@@ -1,0 +1,103 @@
+import { loadStripe, type Stripe, type StripeElementLocale } from '@stripe/stripe-js';
+import { EnablerError } from './errors';
+import { finish, PaymentElementComponent } from './payment-element';
+import { ProcessorApi } from './processor-api';
+import type { DropinType, EnablerOptions, PaymentComponentBuilder, PaymentDropinBuilder, PaymentResult } from './types';
+
+/** Locales the Payment Element knows, from a commercetools locale (`de-DE`, `en`, `pt-BR`, ...). */
+const STRIPE_LOCALES = new Set(
+  'ar bg cs da de el en en-GB es es-419 et fi fil fr fr-CA he hr hu id it ja ko lt lv ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW'.split(
+    ' ',
+  ),
+);
+
+export function stripeLocale(locale?: string): StripeElementLocale | undefined {
+  if (!locale) return undefined;
+  const [language, region] = locale.replace('_', '-').split('-');
+  const exact = region ? `${language!.toLowerCase()}-${region.toUpperCase()}` : language!.toLowerCase();
+  if (STRIPE_LOCALES.has(exact)) return exact as StripeElementLocale;
+  return STRIPE_LOCALES.has(language!.toLowerCase()) ? (language!.toLowerCase() as StripeElementLocale) : 'auto';
+}
+
+/** Payment method types this enabler builds a component for. */
+export const COMPONENT_TYPES = ['card', 'sepa_debit', 'ideal'] as const;
+
+export interface EnablerInternals {
+  /** Stripe.js, when the page loads it another way (tests, custom loaders). */
+  stripe?: Stripe;
+}
+
+/**
+ * The commercetools enabler: builds the Stripe Payment Element drop-in and single-method
+ * components, and talks only to the processor.
+ */
+export class Enabler {
+  private readonly api: ProcessorApi;
+  private stripePromise?: Promise<Stripe>;
+
+  constructor(
+    private readonly options: EnablerOptions,
+    private readonly internals: EnablerInternals = {},
+  ) {
+    if (!options?.processorUrl || !options.sessionId)
+      throw new EnablerError('processorUrl and sessionId are required.', 'invalid_options');
+    this.api = new ProcessorApi(options.processorUrl, options.sessionId);
+  }
+
+  /** Stripe.js for the deployment's publishable key, loaded once. */
+  private stripe = (): Promise<Stripe> => {
+    this.stripePromise ??= (async () => {
+      if (this.internals.stripe) return this.internals.stripe;
+      const config = await this.api.config();
+      const locale = stripeLocale(this.options.locale);
+      const stripe = await loadStripe(config.publishableKey, locale ? { locale } : undefined);
+      if (!stripe) throw new EnablerError('Stripe.js could not be loaded.', 'stripe_unavailable');
+      return stripe;
+    })();
+    this.stripePromise.catch(() => (this.stripePromise = undefined));
+    return this.stripePromise;
+  };
+
+  private component(type: string) {
+    const locale = stripeLocale(this.options.locale);
+    return new PaymentElementComponent(
+      { api: this.api, stripe: this.stripe, options: this.options, ...(locale ? { locale } : {}) },
+      type,
+    );
+  }
+
+  async createDropinBuilder(type: DropinType): Promise<PaymentDropinBuilder> {
+    if (type !== 'embedded')
+      throw new EnablerError(`Drop-in "${type}" is not supported; supported: embedded.`, 'unsupported_dropin');
+    return { dropinHasSubmit: false, build: () => this.component('payment') };
+  }
+
+  async createComponentBuilder(type: string): Promise<PaymentComponentBuilder> {
+    if (!(COMPONENT_TYPES as readonly string[]).includes(type)) {
+      throw new EnablerError(
+        `Component "${type}" is not supported; supported: ${COMPONENT_TYPES.join(', ')}.`,
+        'unsupported_component',
+      );
+    }
+    return { componentHasSubmit: false, build: () => this.component(type) };
+  }
+
+  async createExpressBuilder(type: string): Promise<never> {
+    throw new EnablerError(`Express checkout "${type}" is not supported.`, 'unsupported_express');
+  }
+
+  async createStoredPaymentMethodBuilder(type: string): Promise<never> {
+    throw new EnablerError(`Stored payment method "${type}" is not supported.`, 'unsupported_stored_payment_method');
+  }
+
+  /**
+   * After a redirect-based method, the shopper comes back to the merchant return URL with
+   * `paymentReference` and Stripe's `payment_intent` in the query: call this there to finish.
+   */
+  async completeRedirect(url: string = globalThis.location?.href ?? ''): Promise<PaymentResult> {
+    const params = new URL(url).searchParams;
+    const paymentReference = params.get('paymentReference');
+    if (!paymentReference) throw new EnablerError('The return URL has no paymentReference.', 'invalid_return_url');
+    return finish(this.api, paymentReference, params.get('payment_intent') ?? undefined);
+  }
+}

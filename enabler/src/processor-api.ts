@@ -1,0 +1,86 @@
+import { EnablerError, ProcessorError } from './errors';
+
+export interface ProcessorConfig {
+  publishableKey: string;
+  environment: 'test' | 'live';
+}
+
+export interface ElementConfig {
+  cartInfo: { amount: number; currency: string };
+  captureMethod: 'automatic' | 'automatic_async' | 'manual';
+  paymentMethodTypes?: string[];
+  appearance?: Record<string, unknown>;
+  layout: { type: 'tabs' | 'accordion' | 'auto' } & Record<string, unknown>;
+  collectBillingAddress: 'auto' | 'never' | 'if_required';
+  merchantReturnUrl: string;
+}
+
+export interface CreatedPayment {
+  clientSecret: string;
+  paymentReference: string;
+  cartId: string;
+  merchantReturnUrl: string;
+}
+
+export interface ConfirmResult {
+  outcome: 'approved' | 'pending' | 'rejected';
+  paymentReference: string;
+  paymentIntentStatus?: string;
+  errorCode?: string;
+  declineCode?: string;
+  message?: string;
+}
+
+/** Every call the enabler makes goes to the processor, through here. */
+export class ProcessorApi {
+  constructor(
+    private readonly url: string,
+    private readonly sessionId: string,
+  ) {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          'x-session-id': this.sessionId,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (cause) {
+      throw new EnablerError(`The payment service cannot be reached (${(cause as Error).message}).`, 'network_error');
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const error = (json as { message?: string; errors?: { code?: string; message?: string }[] } | undefined) ?? {};
+      const first = error.errors?.[0];
+      throw new ProcessorError(
+        first?.message ?? error.message ?? `The payment service answered ${res.status}.`,
+        first?.code ?? `http_${res.status}`,
+        res.status,
+      );
+    }
+    if (json === undefined)
+      throw new ProcessorError('The payment service answered no JSON.', 'invalid_response', res.status);
+    return json as T;
+  }
+
+  config = () => this.call<ProcessorConfig>('GET', '/operations/config');
+  elementConfig = (component: string) =>
+    this.call<ElementConfig>('GET', `/config-element/${encodeURIComponent(component)}`);
+  createPayment = (paymentComponent: string) => this.call<CreatedPayment>('POST', '/payments', { paymentComponent });
+  confirm = (paymentReference: string, paymentIntent?: string) =>
+    this.call<ConfirmResult>(
+      'POST',
+      `/confirmPayments/${encodeURIComponent(paymentReference)}`,
+      paymentIntent ? { paymentIntent } : {},
+    );
+}
