@@ -8,5 +8,7 @@ COPY processor/package.json processor/
 COPY enabler/package.json enabler/
 RUN npm ci --no-audit --no-fund
 COPY . .
+# The demo page serves the enabler bundle.
+RUN cd enabler && npx vite build --logLevel warn
 ENV NODE_ENV=production
 CMD ["node", "scripts/start.mjs"]

@@ -2,7 +2,7 @@
 // `npm start`: runs the whole local world (jwt-mock, the sandbox's emulated commercetools and
 // Stripe, and — once they exist — the processor and the demo checkout page), prints one screen
 // with every URL, and stops everything on Ctrl-C. Ports come from `.env` or the environment.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,14 @@ const services = [
     name: 'demo',
     script: 'sandbox/src/demo/main.ts',
     ready: 'DEMO_READY',
-    env: { DEMO_PORT: ports.demo },
+    env: (info) => ({
+      DEMO_PORT: ports.demo,
+      DEMO_HOST: host,
+      DEMO_PROCESSOR_URL: info.processor.url,
+      DEMO_CT_URL: info.sandbox.commercetools,
+      DEMO_STRIPE_URL: info.sandbox.stripe,
+      DEMO_PROJECT_KEY: info.sandbox.projectKey,
+    }),
   },
 ].filter((service) => existsSync(path.join(root, service.script)));
 
@@ -181,6 +188,15 @@ function banner(info) {
 }
 
 try {
+  // The demo page serves the enabler bundle: build it first (about a second).
+  if (services.some((s) => s.name === 'demo')) {
+    const build = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      { cwd: path.join(root, 'enabler'), stdio: 'inherit' },
+    );
+    if (build.status !== 0) throw new Error('the enabler bundle could not be built');
+  }
   const info = {};
   // jwt-mock and the sandbox do not depend on each other; the processor needs both.
   const [upstreams, rest] = [

@@ -77,7 +77,7 @@ describe('docker-compose.yml (Docker cannot run here: checked against the projec
   const keys = new Set(describeKeys().map((k) => k.key as string));
 
   it('builds every service from the repository Dockerfile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['jwt-mock', 'processor', 'sandbox']);
+    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'jwt-mock', 'processor', 'sandbox']);
     for (const service of Object.values(compose.services)) {
       expect(service.build).toBe('.');
     }
@@ -101,6 +101,7 @@ describe('docker-compose.yml (Docker cannot run here: checked against the projec
     expect(compose.services['jwt-mock']!.ports).toEqual(['9000:9000']);
     expect(compose.services.sandbox!.ports).toEqual(['8081:8081', '12111:12111']);
     expect(compose.services.processor!.ports).toEqual(['8080:8080']);
+    expect(compose.services.demo!.ports).toEqual(['3000:3000']);
   });
 
   it('gives the processor every required config key, and only keys the schema knows', () => {
@@ -113,10 +114,10 @@ describe('docker-compose.yml (Docker cannot run here: checked against the projec
   });
 
   it('uses only environment names the sandbox and jwt-mock read', () => {
-    const sources = ['sandbox/src/env.ts', 'jwt-mock/src/main.ts']
+    const sources = ['sandbox/src/env.ts', 'jwt-mock/src/main.ts', 'sandbox/src/demo/main.ts']
       .map((f) => readFileSync(path.join(REPO_ROOT, f), 'utf8'))
       .join('\n');
-    for (const name of ['jwt-mock', 'sandbox']) {
+    for (const name of ['jwt-mock', 'sandbox', 'demo']) {
       for (const key of Object.keys(compose.services[name]!.environment)) {
         if (key === 'CTP_PROJECT_KEY') continue;
         expect([key, sources.includes(key)]).toEqual([key, true]);

@@ -1,0 +1,196 @@
+/// <reference lib="dom" />
+/**
+ * The whole product in a real browser: `npm start` (sandbox, jwt-mock, processor, demo page),
+ * Chromium driving the demo page, the enabler and the Stripe.js stand-in. Screenshots of each
+ * final state go to test-artifacts/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../src/testing/spawn';
+import { CHROMIUM, canRunBrowser, typeCard } from '../stand-in/harness';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const maybe = canRunBrowser ? describe : describe.skip;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let start: ChildProcess | undefined;
+let browser: Browser | undefined;
+let demoUrl = '';
+const external: string[] = [];
+
+beforeAll(async () => {
+  if (!canRunBrowser) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const [ct, stripe, jwt, processor, demo] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  start = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SANDBOX_CT_PORT: String(ct),
+      SANDBOX_STRIPE_PORT: String(stripe),
+      JWT_MOCK_PORT: String(jwt),
+      PROCESSOR_PORT: String(processor),
+      DEMO_PORT: String(demo),
+      SANDBOX_ASYNC_SETTLE_MS: '600000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  start.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  start.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 40000);
+    const poll = setInterval(() => {
+      if (output.includes('Ctrl-C stops everything.')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+  });
+  demoUrl = /demo checkout page\s+(\S+)/.exec(output)![1]!;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (start && start.exitCode === null) {
+    const exited = new Promise((resolve) => start!.once('exit', resolve));
+    start.kill('SIGINT');
+    await exited;
+  }
+});
+
+async function shop(kind = 'dropin'): Promise<Page> {
+  const context = await browser!.newContext();
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === 'localhost' || host === '127.0.0.1') return route.continue();
+    external.push(route.request().url());
+    return route.abort();
+  });
+  const page = await context.newPage();
+  await page.goto(demoUrl);
+  await page.selectOption('#kind', kind);
+  await page.click('#start');
+  await page.waitForSelector('#pay:not([disabled])');
+  return page;
+}
+
+const result = (page: Page) => page.locator('#result');
+async function waitForRow(page: Page, type: string, state: string, count = 1) {
+  await page.waitForFunction(
+    ([t, s, n]) =>
+      document.querySelectorAll(`#transactions tr[data-type="${t}"][data-state="${s}"]`).length >= Number(n),
+    [type, state, String(count)],
+    { timeout: 15000 },
+  );
+}
+
+maybe('checkout in a real browser', () => {
+  it('card success with automatic capture: approved, Charge in commercetools, an order; zero requests leave the machine', async () => {
+    const page = await shop();
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
+      timeout: 15000,
+    });
+    await waitForRow(page, 'Charge', 'Success');
+    await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
+      timeout: 15000,
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'card-success.png'), fullPage: true });
+    expect(external).toEqual([]);
+  });
+
+  it('D15: a declined card shows the decline code, and a retry with a good card is approved', async () => {
+    const page = await shop();
+    await typeCard(page, '4000 0000 0000 0002');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ko', undefined, {
+      timeout: 15000,
+    });
+    expect(await result(page).textContent()).toMatch(/card_declined, generic_decline/);
+    for (const label of ['Card number', 'Expiration date', 'Security code']) await page.getByLabel(label).fill('');
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
+      timeout: 15000,
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'decline-then-retry.png'), fullPage: true });
+  });
+
+  it('3-D Secure: the challenge passed is approved', async () => {
+    const page = await shop();
+    await typeCard(page, '4000 0025 0000 3155');
+    await page.click('#pay');
+    const dialog = page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Complete' }).click();
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
+      timeout: 15000,
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, '3ds-complete.png'), fullPage: true });
+  });
+
+  it('two partial refunds from the merchant panel: two Refund transactions', async () => {
+    const page = await shop('card');
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await waitForRow(page, 'Charge', 'Success');
+    await page.fill('#amount', '500');
+    await page.click('[data-op="refundPayment"]');
+    await waitForRow(page, 'Refund', 'Success', 1);
+    await page.click('[data-op="refundPayment"]');
+    await waitForRow(page, 'Refund', 'Success', 2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'two-refunds.png'), fullPage: true });
+  });
+
+  it('D16: SEPA Direct Debit is pending (no order) until the bank settles it', async () => {
+    const page = await shop('sepa_debit');
+    await page.getByLabel('Full name').pressSequentially('Jenny Rosen');
+    await page.getByLabel('Email').pressSequentially('jenny@example.com');
+    await page.getByLabel('IBAN').pressSequentially('DE89370400440532013000');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'pending', undefined, {
+      timeout: 15000,
+    });
+    await waitForRow(page, 'Authorization', 'Pending');
+    expect(await page.locator('#order').textContent()).toBe('No order yet.');
+    await page.click('[data-stripe="settle"]');
+    await waitForRow(page, 'Charge', 'Success');
+    await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
+      timeout: 15000,
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sepa-settled.png'), fullPage: true });
+  });
+});
