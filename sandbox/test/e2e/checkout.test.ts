@@ -27,6 +27,8 @@ function freePort(): Promise<number> {
 let start: ChildProcess | undefined;
 let browser: Browser | undefined;
 let demoUrl = '';
+let processorUrl = '';
+let jwtUrl = '';
 const external: string[] = [];
 
 beforeAll(async () => {
@@ -67,6 +69,8 @@ beforeAll(async () => {
     }, 100);
   });
   demoUrl = /demo checkout page\s+(\S+)/.exec(output)![1]!;
+  processorUrl = /processor\s+(\S+)/.exec(output)![1]!;
+  jwtUrl = /jwt-mock \(Merchant Center\)\s+(\S+)\/jwt\//.exec(output)![1]!;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -160,6 +164,57 @@ maybe('checkout in a real browser', () => {
       timeout: 15000,
     });
     await page.screenshot({ path: path.join(ARTIFACTS, '3ds-complete.png'), fullPage: true });
+  });
+
+  it('3-D Secure: the challenge failed is a decline with its code', async () => {
+    const page = await shop();
+    await typeCard(page, '4000 0025 0000 3155');
+    await page.click('#pay');
+    const dialog = page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Fail' }).click();
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ko', undefined, {
+      timeout: 15000,
+    });
+    expect(await result(page).textContent()).toMatch(/payment_intent_authentication_failure/);
+  });
+
+  it('a redirect method (iDEAL) goes to the bank and back to the page, which finishes the payment', async () => {
+    const page = await shop('ideal');
+    await page.click('#pay');
+    await page.waitForURL(/\/_sandbox\/redirect\//, { timeout: 15000 });
+    await page.getByRole('button', { name: 'Authorize test payment' }).click();
+    await page.waitForURL(/\/return\?/, { timeout: 15000 });
+    expect(new URL(page.url()).searchParams.get('paymentReference')).toBeTruthy();
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
+      timeout: 15000,
+    });
+    await waitForRow(page, 'Charge', 'Success');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'ideal-redirect.png'), fullPage: true });
+  });
+
+  it('D14: every component /operations/payment-components lists is built and mounted by the enabler', async () => {
+    const jwt = (await (
+      await fetch(`${jwtUrl}/jwt/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { token: string };
+    const listed = (await (
+      await fetch(`${processorUrl}/operations/payment-components`, {
+        headers: { authorization: `Bearer ${jwt.token}` },
+      })
+    ).json()) as {
+      dropins: { type: string }[];
+      components: { type: string }[];
+    };
+    expect(listed.dropins).toEqual([{ type: 'embedded' }]);
+    for (const kind of ['dropin', ...listed.components.map((c) => c.type)]) {
+      const page = await shop(kind);
+      expect(await page.locator('#payment-element').innerHTML()).not.toBe('');
+      await page.context().close();
+    }
   });
 
   it('two partial refunds from the merchant panel: two Refund transactions', async () => {
