@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/testing/spawn';
-import { CHROMIUM, canRunBrowser, typeCard } from '../stand-in/harness';
+import { canRunBrowser, launchChromium, typeCard } from '../stand-in/harness';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const maybe = canRunBrowser ? describe : describe.skip;
@@ -71,18 +71,7 @@ beforeAll(async () => {
   demoUrl = /demo checkout page\s+(\S+)/.exec(output)![1]!;
   processorUrl = /processor\s+(\S+)/.exec(output)![1]!;
   jwtUrl = /jwt-mock \(Merchant Center\)\s+(\S+)\/jwt\//.exec(output)![1]!;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60000);
 
 afterAll(async () => {

@@ -74,6 +74,22 @@ export interface StandInHarness {
   close(): Promise<void>;
 }
 
+/** Headless Chromium, with no background networking (this machine's network is closed). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 export async function startStandIn(): Promise<StandInHarness> {
   const emulator = await createStripeEmulator();
   const emulatorUrl = await emulator.app.listen({ port: 0, host: '127.0.0.1' });
@@ -97,20 +113,7 @@ export async function startStandIn(): Promise<StandInHarness> {
     telemetry: false,
     maxNetworkRetries: 0,
   });
-  const browser = canRunBrowser
-    ? await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      })
-    : undefined;
+  const browser = canRunBrowser ? await launchChromium() : undefined;
   const external: string[] = [];
 
   return {
