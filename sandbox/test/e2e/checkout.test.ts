@@ -237,4 +237,8 @@ maybe('checkout in a real browser', () => {
     });
     await page.screenshot({ path: path.join(ARTIFACTS, 'sepa-settled.png'), fullPage: true });
   });
+
+  it('no page of the whole run made a request that leaves the machine', () => {
+    expect(external).toEqual([]);
+  });
 });
