@@ -67,6 +67,10 @@ const services = [
       MERCHANT_RETURN_URL: `http://localhost:${ports.demo}/`,
       ALLOWED_ORIGINS: `http://localhost:${ports.demo},http://127.0.0.1:${ports.demo}`,
       LOG_LEVEL: env.LOG_LEVEL || 'info',
+      // Try other setups of the sandbox processor, e.g. STRIPE_CAPTURE_METHOD=manual npm start.
+      ...(env.STRIPE_CAPTURE_METHOD ? { STRIPE_CAPTURE_METHOD: env.STRIPE_CAPTURE_METHOD } : {}),
+      ...(env.STRIPE_PAYMENT_METHOD_TYPES ? { STRIPE_PAYMENT_METHOD_TYPES: env.STRIPE_PAYMENT_METHOD_TYPES } : {}),
+      ...(env.STRIPE_ENABLE_MULTICAPTURE ? { STRIPE_ENABLE_MULTICAPTURE: env.STRIPE_ENABLE_MULTICAPTURE } : {}),
     }),
   },
   {
