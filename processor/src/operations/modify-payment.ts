@@ -78,6 +78,18 @@ export async function modifyPayment(
       if (action.amount.currencyCode !== currency)
         return rejected('InvalidOperation', `The payment is in ${currency}.`);
       const amount = money(action.amount.centAmount);
+      // A retry after Stripe captured but commercetools could not record it: record, don't redo.
+      if (f.captured - recorded(payment, 'Charge', money) === amount) return catchUp(deps, payment, snapshot);
+      // The same capture again, once it is done (its answer was lost, or the webhook recorded it
+      // first): the state it asked for is reached, so it is approved without another capture.
+      const lastCapture = payment.transactions.filter((t) => t.type === 'Charge' && t.state === 'Success').at(-1);
+      if (
+        snapshot.paymentIntent.status === 'succeeded' &&
+        lastCapture &&
+        money(lastCapture.amount.centAmount) === amount
+      ) {
+        return { outcome: 'approved' };
+      }
       if (snapshot.paymentIntent.status !== 'requires_capture')
         return rejected('InvalidOperation', `Nothing to capture: the payment is ${snapshot.paymentIntent.status}.`);
       if (amount <= 0 || amount > f.capturable)
@@ -95,6 +107,11 @@ export async function modifyPayment(
       if (action.amount.currencyCode !== currency)
         return rejected('InvalidOperation', `The payment is in ${currency}.`);
       const amount = money(action.amount.centAmount);
+      const unrecordedRefund = (snapshot.refunds ?? []).find(
+        (r) =>
+          r.amount === amount && r.status !== 'failed' && !payment.transactions.some((t) => t.interactionId === r.id),
+      );
+      if (unrecordedRefund) return catchUp(deps, payment, snapshot, unrecordedRefund.status ?? undefined);
       if (amount <= 0 || amount > f.refundable)
         return rejected('InvalidAmount', `Refundable: ${f.refundable} (Stripe minor units), requested: ${amount}.`);
       if (action.transactionId) {
@@ -149,6 +166,10 @@ function cancel(
   snapshot: PaymentIntentSnapshot,
 ): Promise<ModifyResult> | ModifyResult {
   const pi = snapshot.paymentIntent;
+  const released = payment.transactions.some((t) => t.type === 'CancelAuthorization' && t.state === 'Success');
+  if (pi.status === 'canceled' && !released) return catchUp(deps, payment, snapshot);
+  // Cancelling a cancelled authorization again (a retried request): the state is reached.
+  if (pi.status === 'canceled' && released) return { outcome: 'approved' };
   if (pi.status !== 'requires_capture')
     return rejected(
       'InvalidOperation',
@@ -157,6 +178,36 @@ function cancel(
   return perform(deps, payment, 'CancelAuthorization', 'cancel', pi.amount_capturable, (key) =>
     deps.stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'requested_by_customer' }, { idempotencyKey: key }),
   );
+}
+
+/** What commercetools recorded of a transaction type, in Stripe's minor unit. */
+function recorded(payment: Payment, type: TxType, money: (centAmount: number) => number): number {
+  return money(
+    payment.transactions
+      .filter((t) => t.type === type && (t.state === 'Success' || t.state === 'Pending'))
+      .reduce((sum, t) => sum + t.amount.centAmount, 0),
+  );
+}
+
+/**
+ * Stripe already shows exactly the change this request asks for, and commercetools does not:
+ * an earlier attempt of the same request reached Stripe but could not be recorded. Record it
+ * now and answer as that attempt would have; Stripe is not called again.
+ */
+async function catchUp(
+  deps: PaymentsDeps,
+  payment: Payment,
+  snapshot: PaymentIntentSnapshot,
+  refundStatus?: string,
+): Promise<ModifyResult> {
+  await applySnapshot(deps.ct, payment, snapshot);
+  deps.log.info(
+    { paymentId: payment.id, paymentIntentId: snapshot.paymentIntent.id },
+    'operation already done at Stripe: recorded',
+  );
+  if (refundStatus && refundStatus !== 'succeeded')
+    return { outcome: refundStatus === 'failed' || refundStatus === 'canceled' ? 'rejected' : 'received' };
+  return { outcome: 'approved' };
 }
 
 /** Runs one Stripe write, then records what Stripe says (or the refusal). */

@@ -123,6 +123,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     };
 
+    const outcomeOf = (res: {
+      status: number;
+      body: { outcome?: string; errors?: { code: string; message: string }[] };
+    }) =>
+      res.body?.outcome === 'rejected'
+        ? `rejected (${res.body.errors?.[0]?.message ?? '?'})`
+        : (res.body?.outcome ?? String(res.status));
+
     const one = async () => {
       await injectFaults();
       const p = random.chance(0.5) ? auto : manual;
@@ -171,7 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const choice = random.pick(['full', 'partial', 'cancel', 'concurrent'] as const);
         const amount = choice === 'partial' ? 1000 + Math.floor(random.next() * 1000) : 2999;
         if (choice === 'cancel') {
-          count(outcomes, `cancel ${(await op({ action: 'cancelPayment' })).body.outcome}`);
+          count(outcomes, `cancel ${outcomeOf(await op({ action: 'cancelPayment' }))}`);
         } else if (choice === 'concurrent') {
           // The same capture sent twice at once: one capture at Stripe.
           const results = await Promise.all([
@@ -181,7 +189,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           count(outcomes, `concurrent captures ${results.map((r) => r.body?.outcome ?? r.status).join('+')}`);
         } else {
           const res = await op({ action: 'capturePayment', amount: { centAmount: amount, currencyCode: 'EUR' } });
-          count(outcomes, `capture ${res.body?.outcome ?? res.status}`);
+          count(outcomes, `capture ${outcomeOf(res)}`);
         }
       } else if (random.chance(0.6)) {
         for (let i = 0; i < 1 + Math.floor(random.next() * 2); i++) {

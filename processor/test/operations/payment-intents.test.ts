@@ -239,6 +239,26 @@ describe('idempotency and failures', () => {
     expect(ct.paymentStatus.interfaceText).toContain('charge_expired_for_capture');
   });
 
+  it('D03: the same capture or cancel sent again once done is approved, and Stripe is not asked twice', async () => {
+    const captured = await paid(manual);
+    expect((await op(manual, captured.paymentId, { action: 'capturePayment', amount: eur(2999) })).body.outcome).toBe(
+      'approved',
+    );
+    await resetCounters(world);
+    expect((await op(manual, captured.paymentId, { action: 'capturePayment', amount: eur(2999) })).body.outcome).toBe(
+      'approved',
+    );
+    expect((await counters(world, 'stripe')).byRoute['POST /v1/payment_intents/:id/capture']).toBeUndefined();
+    expect((await view(manual, captured.paymentId)).filter((t) => t.type === 'Charge')).toEqual([
+      { type: 'Charge', state: 'Success', amount: 2999 },
+    ]);
+
+    const cancelled = await paid(manual);
+    expect((await op(manual, cancelled.paymentId, { action: 'cancelPayment' })).body.outcome).toBe('approved');
+    expect((await op(manual, cancelled.paymentId, { action: 'cancelPayment' })).body.outcome).toBe('approved');
+    expect((await view(manual, cancelled.paymentId)).filter((t) => t.type === 'CancelAuthorization')).toHaveLength(1);
+  });
+
   it('unknown payments answer 404; malformed actions 400', async () => {
     expect((await op(manual, '00000000-0000-0000-0000-000000000000', { action: 'cancelPayment' })).status).toBe(404);
     expect((await op(manual, '00000000-0000-0000-0000-000000000000', { action: 'explode' })).status).toBe(400);
