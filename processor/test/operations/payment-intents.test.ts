@@ -257,6 +257,7 @@ describe('idempotency and failures', () => {
     expect((await op(manual, cancelled.paymentId, { action: 'cancelPayment' })).body.outcome).toBe('approved');
     expect((await op(manual, cancelled.paymentId, { action: 'cancelPayment' })).body.outcome).toBe('approved');
     expect((await view(manual, cancelled.paymentId)).filter((t) => t.type === 'CancelAuthorization')).toHaveLength(1);
+    await quiesce(world);
   });
 
   it('unknown payments answer 404; malformed actions 400', async () => {

@@ -64,7 +64,10 @@ export async function startProcessor(
   const deps = buildDeps(config, createLogger('debug', sink));
   const app = await buildApp(deps);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app, config, deps, logs, close: () => app.close() };
+  // Closing waits for requests in flight (webhooks the emulator is still delivering); bounded so
+  // that a test's teardown never hangs on them.
+  const close = () => Promise.race([app.close(), new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+  return { url, app, config, deps, logs, close };
 }
 
 export interface JsonResponse<T = any> {
