@@ -5,6 +5,7 @@ import { ctError } from './errors';
 declare module 'fastify' {
   interface FastifyRequest {
     orderingCartId?: string;
+    orderDraftStates?: { paymentState?: string; shipmentState?: string; orderState?: string };
   }
 }
 
@@ -72,6 +73,24 @@ export function installOrderRules(app: FastifyInstance, storage: InMemoryStorage
     }
     ordering.add(cartId);
     request.orderingCartId = cartId;
+    const draft = body as { paymentState?: string; shipmentState?: string; orderState?: string };
+    request.orderDraftStates = {
+      ...(draft.paymentState ? { paymentState: draft.paymentState } : {}),
+      ...(draft.shipmentState ? { shipmentState: draft.shipmentState } : {}),
+      ...(draft.orderState ? { orderState: draft.orderState } : {}),
+    };
+  });
+
+  // The mock ignores the states of an OrderFromCartDraft; commercetools sets them.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const states = request.orderDraftStates;
+    if (!states || reply.statusCode !== 201 || typeof payload !== 'string' || Object.keys(states).length === 0)
+      return payload;
+    const order = JSON.parse(payload) as { id: string } & Record<string, unknown>;
+    const fixed = { ...order, ...states };
+    const stored = (await storage.get(projectKey, 'order', order.id)) as unknown as Record<string, unknown> | null;
+    if (stored) await storage.add(projectKey, 'order', { ...stored, ...states } as never);
+    return JSON.stringify(fixed);
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -1,0 +1,105 @@
+import autocannon, { type Request } from 'autocannon';
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  connections: number;
+  /** Status code → count, as the load generator saw them. */
+  statuses: Record<string, number>;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  perSecond: number;
+  /**
+   * CPU time of this whole process (processor + load generator) per request: an upper bound of the
+   * processor's own time per request, since the upstreams run in other processes.
+   */
+  cpuMsPerRequest: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+/**
+ * Sends exactly `amount` requests over `connections` keep-alive connections with autocannon; each
+ * request is built by `next()` (autocannon asks for one more per connection than it sends, so
+ * `next` must be able to give `amount + connections` requests).
+ */
+export async function load(
+  name: string,
+  baseUrl: string,
+  options: { amount: number; connections: number; next: () => LoadRequest },
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const template: Request = {
+    setupRequest: () => {
+      const r = options.next();
+      return {
+        method: r.method,
+        path: r.path,
+        headers: { ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}), ...r.headers },
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      };
+    },
+  };
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const instance = autocannon({
+    url: baseUrl,
+    connections: options.connections,
+    amount: options.amount,
+    timeout: 30,
+    requests: [template],
+  });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+  instance.on('reqError', () => (errors += 1));
+  await instance;
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  latencies.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    name,
+    requests: latencies.length,
+    connections: options.connections,
+    statuses,
+    errors,
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    p99Ms: round(percentile(latencies, 99)),
+    meanMs: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    perSecond: round((latencies.length / elapsedMs) * 1000),
+    cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length)),
+  };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time (setup work, not measured). */
+export async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < items.length) {
+      const i = cursor++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

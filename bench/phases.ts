@@ -1,0 +1,175 @@
+import Stripe from 'stripe';
+import { HANDLED_EVENTS } from '../processor/src/webhooks/events';
+import { browserConfirm, counters, resetCounters, stripeFor } from '../processor/test/support/stripe';
+import { oauthToken } from '../processor/test/support/tokens';
+import { quiesce, type startWiredProcessor } from '../processor/test/support/wired';
+import { call, checkout, type Processor, type World } from '../processor/test/support/world';
+import { load, type LoadRequest, type LoadResult, pool } from './load';
+
+export interface PhaseResult extends LoadResult {
+  /** commercetools and Stripe requests of the phase (webhooks included, until quiet) per request. */
+  upstreamPerRequest: { commercetools: number; stripe: number };
+}
+
+export interface LoadSettings {
+  amount: number;
+  connections: number;
+}
+
+type Session = Awaited<ReturnType<typeof checkout>>;
+/** A processor that receives the emulator's webhooks (`startWiredProcessor`). */
+export type WiredProcessor = Awaited<ReturnType<typeof startWiredProcessor>>;
+type Paid = Session & { paymentReference: string; paymentIntentId: string };
+
+const SETUP_CONCURRENCY = 10;
+
+function queue<T>(items: T[], build: (item: T) => LoadRequest): () => LoadRequest {
+  let i = 0;
+  return () => {
+    if (i >= items.length) throw new Error('the bench prepared too few requests');
+    return build(items[i++]!);
+  };
+}
+
+async function measured(
+  world: World,
+  p: Processor,
+  name: string,
+  settings: LoadSettings,
+  next: () => LoadRequest,
+): Promise<PhaseResult> {
+  await quiesce(world, 60000);
+  await resetCounters(world);
+  p.logs.length = 0;
+  const result = await load(name, p.url, { ...settings, next });
+  await quiesce(world, 60000);
+  const [ct, stripe] = await Promise.all([counters(world, 'commercetools'), counters(world, 'stripe')]);
+  const per = (n: number) => Math.round((n / Math.max(1, result.requests)) * 100) / 100;
+  const ok = Object.entries(result.statuses)
+    .filter(([status]) => status.startsWith('2'))
+    .reduce((n, [, count]) => n + count, 0);
+  if (ok === 0) throw new Error(`${name}: no successful request (${JSON.stringify(result.statuses)})`);
+  return { ...result, upstreamPerRequest: { commercetools: per(ct.total), stripe: per(stripe.total) } };
+}
+
+const sessions = (world: World, n: number) =>
+  pool(
+    Array.from({ length: n }, (_, i) => i),
+    SETUP_CONCURRENCY,
+    () => checkout(world),
+  );
+
+/** Checkouts paid by the browser (PaymentIntent confirmed with the publishable key), not yet confirmed to the processor. */
+const paidCheckouts = (world: World, p: Processor, n: number): Promise<Paid[]> =>
+  pool(
+    Array.from({ length: n }, (_, i) => i),
+    SETUP_CONCURRENCY,
+    async () => {
+      const session = await checkout(world);
+      const created = await call(`${p.url}/payments`, { session: session.sessionId, json: {} });
+      if (created.status !== 200) throw new Error(`POST /payments answered ${created.status}`);
+      const confirmed = await browserConfirm(world, created.body.clientSecret, 'pm_card_visa');
+      if (confirmed instanceof Error) throw confirmed;
+      return {
+        ...session,
+        paymentReference: created.body.paymentReference as string,
+        paymentIntentId: (created.body.clientSecret as string).split('_secret_')[0]!,
+      };
+    },
+  );
+
+export async function benchCreatePayment(world: World, p: Processor, s: LoadSettings): Promise<PhaseResult> {
+  const ready = await sessions(world, s.amount + s.connections);
+  return measured(
+    world,
+    p,
+    'POST /payments',
+    s,
+    queue(ready, (c) => ({ method: 'POST', path: '/payments', headers: { 'x-session-id': c.sessionId }, body: '{}' })),
+  );
+}
+
+export async function benchConfirmPayment(
+  world: World,
+  p: Processor,
+  s: LoadSettings,
+): Promise<{ result: PhaseResult; paid: Paid[] }> {
+  const paid = await paidCheckouts(world, p, s.amount + s.connections);
+  const result = await measured(
+    world,
+    p,
+    'POST /confirmPayments/:ref',
+    s,
+    queue(paid, (c) => ({
+      method: 'POST',
+      path: `/confirmPayments/${c.paymentReference}`,
+      headers: { 'x-session-id': c.sessionId },
+      body: '{}',
+    })),
+  );
+  return { result, paid };
+}
+
+/** Manual-capture payments captured in full through `/operations/payment-intents/:id`. */
+export async function benchCapture(world: World, p: Processor, s: LoadSettings): Promise<PhaseResult> {
+  const paid = await paidCheckouts(world, p, s.amount + s.connections);
+  const token = await oauthToken(world, 'manage_checkout_payment_intents:sandbox');
+  return measured(
+    world,
+    p,
+    'POST /operations/payment-intents/:id (capture)',
+    s,
+    queue(paid, (c) => ({
+      method: 'POST',
+      path: `/operations/payment-intents/${c.paymentReference}`,
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        actions: [
+          {
+            action: 'capturePayment',
+            amount: { centAmount: c.amountPlanned.centAmount, currencyCode: c.amountPlanned.currencyCode },
+          },
+        ],
+      }),
+    })),
+  );
+}
+
+/**
+ * The emulator's own events of real payments, signed again with the processor's secret and
+ * replayed: each one makes the processor fetch the PaymentIntent and the commercetools payment
+ * and compute the diff, as a late or duplicate delivery does.
+ */
+export async function benchWebhooks(
+  world: World,
+  p: WiredProcessor,
+  paid: Paid[],
+  s: LoadSettings,
+): Promise<PhaseResult> {
+  const ours = new Set(paid.map((c) => c.paymentIntentId));
+  const handled = new Set<string>(HANDLED_EVENTS);
+  const events: Stripe.Event[] = [];
+  for await (const event of stripeFor(world).events.list({ limit: 100 })) {
+    const object = event.data.object as { id?: string; payment_intent?: string | null };
+    const pi = object.id?.startsWith('pi_') ? object.id : object.payment_intent;
+    if (handled.has(event.type) && pi && ours.has(pi)) events.push(event);
+  }
+  if (events.length === 0) throw new Error('the emulator listed no event of the paid checkouts');
+  const secret = p.endpoint.secret!;
+  const signed = Array.from({ length: s.amount + s.connections }, (_, i) => {
+    const payload = JSON.stringify(events[i % events.length]);
+    return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
+  });
+  return measured(
+    world,
+    p,
+    'POST /stripe/webhooks',
+    s,
+    queue(signed, (e) => ({
+      method: 'POST',
+      path: '/stripe/webhooks',
+      headers: { 'stripe-signature': e.signature },
+      body: e.payload,
+    })),
+  );
+}

@@ -1,0 +1,111 @@
+import type { PhaseResult } from './phases';
+import type { BundleResult, StartupResult } from './startup';
+import type { UpstreamCount, WallTime } from './upstream';
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  settings: { connections: number; amount: number; webhookEvents: number };
+  upstream: { withoutOrders: UpstreamCount; withOrders: UpstreamCount };
+  wallTime: WallTime;
+  load: PhaseResult[];
+  startup: StartupResult;
+  enabler: BundleResult & { buildError?: string };
+}
+
+type Row = [figure: string, value: string, target: string, verdict: string];
+
+const verdict = (ok: boolean | null) => (ok === null ? '' : ok ? 'PASS' : 'MISS');
+
+export function rows(r: BenchReport): Row[] {
+  const out: Row[] = [];
+  for (const u of [r.upstream.withoutOrders, r.upstream.withOrders]) {
+    const limit = u.createOrders ? 16 : 14;
+    out.push([
+      `upstream requests per checkout, ${u.createOrders ? 'with' : 'without'} order`,
+      `${u.total} (ct ${u.commercetools}, stripe ${u.stripe})`,
+      `≤ ${limit}`,
+      verdict(u.total <= limit),
+    ]);
+  }
+  out.push([
+    `processor wall time per checkout, upstreams +${r.wallTime.upstreamDelayMs} ms`,
+    `${r.wallTime.totalMs} ms`,
+    '≤ 320 ms',
+    verdict(r.wallTime.totalMs <= 320),
+  ]);
+  for (const l of r.load) {
+    out.push([
+      `${l.name} latency p50/p95/p99 (c=${l.connections}, n=${l.requests})`,
+      `${l.p50Ms} / ${l.p95Ms} / ${l.p99Ms} ms`,
+      '',
+      '',
+    ]);
+    const webhook = l.name.startsWith('POST /stripe/webhooks');
+    out.push([
+      `${l.name} throughput`,
+      `${l.perSecond} ${webhook ? 'events' : 'req'}/s`,
+      webhook ? '≥ 200 events/s' : '',
+      webhook ? verdict(l.perSecond >= 200) : '',
+    ]);
+    out.push([
+      `${l.name} CPU per request (whole bench process)`,
+      `${l.cpuMsPerRequest} ms`,
+      '≤ 2 ms (processor own time)',
+      verdict(l.cpuMsPerRequest <= 2),
+    ]);
+    out.push([
+      `${l.name} upstream per request (ct / stripe)`,
+      `${l.upstreamPerRequest.commercetools} / ${l.upstreamPerRequest.stripe}`,
+      '',
+      '',
+    ]);
+    const failed = Object.entries(l.statuses).filter(([s]) => !s.startsWith('2'));
+    if (failed.length > 0 || l.errors > 0)
+      out.push([
+        `${l.name} non-2xx / errors`,
+        `${JSON.stringify(Object.fromEntries(failed))} / ${l.errors}`,
+        '0',
+        'MISS',
+      ]);
+  }
+  out.push([
+    'processor start (spawn → PROCESSOR_READY, median)',
+    `${(r.startup.startMs / 1000).toFixed(2)} s`,
+    '≤ 0.7 s',
+    verdict(r.startup.startMs <= 700),
+  ]);
+  out.push([
+    'processor idle RSS (after 2 s)',
+    `${r.startup.idleRssMb} MB`,
+    '≤ 80 MB',
+    verdict(r.startup.idleRssMb <= 80),
+  ]);
+  const kb = r.enabler.gzipBytes === null ? null : r.enabler.gzipBytes / 1024;
+  out.push([
+    'enabler UMD, gzipped',
+    kb === null ? `not built${r.enabler.buildError ? ' (build failed)' : ''}` : `${kb.toFixed(2)} KB`,
+    '≤ 5 KB',
+    verdict(kb === null ? null : kb <= 5),
+  ]);
+  return out;
+}
+
+export function table(r: BenchReport): string {
+  const header: Row = ['figure', 'value', 'target', ''];
+  const all = [header, ...rows(r)];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const line = (row: Row) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  const sep = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  return [line(header), sep, ...all.slice(1).map(line)].join('\n');
+}
+
+export function routes(u: UpstreamCount): string {
+  const lines = [`checkout ${u.createOrders ? 'with' : 'without'} order creation, by route:`];
+  for (const [service, byRoute] of Object.entries(u.byRoute))
+    for (const [route, count] of Object.entries(byRoute))
+      lines.push(`  ${service.padEnd(13)} ${String(count).padStart(3)}  ${route}`);
+  lines.push('  by step (ct / stripe):');
+  for (const [step, n] of Object.entries(u.bySteps)) lines.push(`    ${step}: ${n.commercetools} / ${n.stripe}`);
+  return lines.join('\n');
+}

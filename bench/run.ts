@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stripeFor } from '../processor/test/support/stripe';
+import { startWiredProcessor } from '../processor/test/support/wired';
+import { startWorld, type World } from '../processor/test/support/world';
+import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks, type WiredProcessor } from './phases';
+import { type BenchReport, routes, table } from './report';
+import { buildWorkspace, enablerBundle, measureStartup, ROOT } from './startup';
+import { checkoutWallTime, countCheckout } from './upstream';
+
+const CONNECTIONS = 10;
+const AMOUNT = 200;
+const WEBHOOK_EVENTS = 1000;
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/**
+ * One wired processor at a time: the emulator delivers every event to every registered endpoint,
+ * so a second processor would process (and create orders for) the first one's payments.
+ */
+async function withProcessor<T>(
+  world: World,
+  overrides: Record<string, string>,
+  task: (p: WiredProcessor) => Promise<T>,
+): Promise<T> {
+  const p = await startWiredProcessor(world, overrides);
+  try {
+    return await task(p);
+  } finally {
+    await stripeFor(world).webhookEndpoints.del(p.endpoint.id);
+    await p.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log('building processor and enabler');
+  buildWorkspace('processor');
+  let buildError: string | undefined;
+  try {
+    buildWorkspace('enabler');
+  } catch (error) {
+    buildError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+  const enabler = buildError ? { file: null, bytes: null, gzipBytes: null, buildError } : enablerBundle();
+
+  log('starting sandbox and jwt-mock');
+  const world = await startWorld();
+  try {
+    const settings = { amount: AMOUNT, connections: CONNECTIONS };
+    log('counting upstream requests per checkout');
+    const withoutOrders = await withProcessor(world, { CREATE_ORDERS: 'false' }, (p) => countCheckout(world, p, false));
+    const { withOrders, wallTime, load } = await withProcessor(world, {}, async (p) => {
+      const withOrders = await countCheckout(world, p, true);
+      log('checkout wall time with 20 ms upstreams');
+      const wallTime = await checkoutWallTime(world, p, 20);
+      log(`POST /payments ×${AMOUNT}`);
+      const create = await benchCreatePayment(world, p, settings);
+      log(`POST /confirmPayments ×${AMOUNT}`);
+      const { result: confirm, paid } = await benchConfirmPayment(world, p, settings);
+      log(`POST /stripe/webhooks ×${WEBHOOK_EVENTS}`);
+      const webhooks = await benchWebhooks(world, p, paid, { ...settings, amount: WEBHOOK_EVENTS });
+      return { withOrders, wallTime, load: [create, confirm, webhooks] };
+    });
+    log(`capturePayment ×${AMOUNT}`);
+    const capture = await withProcessor(world, { STRIPE_CAPTURE_METHOD: 'manual', CREATE_ORDERS: 'false' }, (p) =>
+      benchCapture(world, p, settings),
+    );
+    load.splice(2, 0, capture);
+
+    log('processor start-up and idle memory');
+    const startup = await measureStartup({
+      ...world.env,
+      STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_bench_signing_secret',
+      LOG_LEVEL: 'info',
+    });
+
+    const cpus = os.cpus();
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: process.platform,
+      },
+      settings: { connections: CONNECTIONS, amount: AMOUNT, webhookEvents: WEBHOOK_EVENTS },
+      upstream: { withoutOrders, withOrders },
+      wallTime,
+      load,
+      startup,
+      enabler,
+    };
+    const dir = path.join(ROOT, 'bench-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(
+      [
+        `npm run bench — ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, node ${report.machine.node}`,
+        '',
+        table(report),
+        '',
+        routes(withoutOrders),
+        routes(withOrders),
+        `wall time by call (+${wallTime.upstreamDelayMs} ms per upstream request): ${JSON.stringify(wallTime.byCall)}`,
+        '',
+        `figures written to bench-results/latest.json (${Math.round((Date.now() - started) / 1000)} s)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await world.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
