@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { fastifyRequestContext } from '@fastify/request-context';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
@@ -21,6 +21,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Extra or malformed fields are a 400, never silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     requestIdHeader: 'x-request-id',
+    // Requests the router refuses (bad percent-encoding, invalid UTF-8 in the path) and those
+    // node's HTTP parser refuses get the commercetools error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      return (reply as FastifyReply)
+        .code(status)
+        .send({
+          statusCode: status,
+          message: error.message,
+          errors: [{ code: 'InvalidInput', message: error.message }],
+        });
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const message = status === 431 ? 'Request headers are too large.' : 'Malformed HTTP request.';
+      const body = JSON.stringify({ statusCode: status, message, errors: [{ code: 'InvalidInput', message }] });
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else {
+        socket.destroy(error);
+      }
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(fastifyRequestContext, { defaultStoreValues: () => ({ sdk: {} }) });

@@ -16,6 +16,7 @@ export interface CommercetoolsPort {
   /** The cart with its payments expanded (one request). */
   getCartWithPayments(cartId: string): Promise<Cart>;
   getPayment(paymentId: string): Promise<Payment>;
+  getPaymentByKey(key: string): Promise<Payment>;
   createPayment(draft: PaymentDraft): Promise<Payment>;
   /**
    * Applies `plan(payment)` to the payment in one update. On a version conflict the payment is
@@ -55,6 +56,7 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
   return {
     getCartWithPayments: (cartId) => api.cart.getCartById(cartId, ['paymentInfo.payments[*]']),
     getPayment: (paymentId) => api.payment.getPaymentById(paymentId),
+    getPaymentByKey: async (key) => (await api.client.payments().withKey({ key }).get().execute()).body,
     createPayment: (draft) => api.payment.createPayment(draft),
 
     async updatePayment(payment, plan) {

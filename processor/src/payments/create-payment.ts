@@ -19,6 +19,9 @@ export interface CreatePaymentResult {
   merchantReturnUrl: string;
 }
 
+/** A payment without a PaymentIntent this old was left by a failed attempt, not one in progress. */
+const ADOPT_AFTER_MS = 30_000;
+
 /** PaymentIntent states in which the shopper has not paid yet, so it can be reused or changed. */
 const REUSABLE: readonly Stripe.PaymentIntent.Status[] = [
   'requires_payment_method',
@@ -99,14 +102,20 @@ export async function createPayment(
       ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
       ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       if (
-        (error as { httpErrorStatus?: number }).httpErrorStatus === 400 &&
-        String((error as Error).message).includes('key')
+        (error as { httpErrorStatus?: number }).httpErrorStatus !== 400 ||
+        !String((error as Error).message).includes('key')
       ) {
-        throw conflict('ConcurrentModification', 'A payment for this cart is being created by another request; retry.');
+        throw error;
       }
-      throw error;
+      // A payment with this key exists: another request is creating it, or an earlier attempt
+      // failed after creating it (Stripe or commercetools unreachable). An old one without a
+      // PaymentIntent is adopted; its PaymentIntent's idempotency key makes Stripe answer the
+      // earlier attempt's PaymentIntent if there was one.
+      const earlier = await ct.getPaymentByKey(`${cart.id}-${cart.version}`);
+      if (!earlier.interfaceId && Date.now() - Date.parse(earlier.createdAt) > ADOPT_AFTER_MS) return earlier;
+      throw conflict('ConcurrentModification', 'A payment for this cart is being created by another request; retry.');
     });
 
   const shipping = shippingOf(cart);
@@ -137,17 +146,17 @@ export async function createPayment(
     { idempotencyKey: `ct-payment:${payment.id}:create` },
   );
 
-  await Promise.all([
-    ct.updatePayment(payment, (current) =>
-      current.interfaceId === paymentIntent.id
-        ? []
-        : [
-            { action: 'setInterfaceId', interfaceId: paymentIntent.id },
-            { action: 'setStatusInterfaceCode', interfaceCode: paymentIntent.status },
-          ],
-    ),
-    ct.addPaymentToCart(cart, payment.id),
-  ]);
+  // In this order: a payment is on the cart only once it names its PaymentIntent, so that a
+  // concurrent request that sees it reuses it instead of creating a second PaymentIntent.
+  await ct.updatePayment(payment, (current) =>
+    current.interfaceId === paymentIntent.id
+      ? []
+      : [
+          { action: 'setInterfaceId', interfaceId: paymentIntent.id },
+          { action: 'setStatusInterfaceCode', interfaceCode: paymentIntent.status },
+        ],
+  );
+  await ct.addPaymentToCart(cart, payment.id);
   deps.log.info(
     { paymentId: payment.id, paymentIntentId: paymentIntent.id, cartId: cart.id, amount: stripeAmount },
     'payment created',

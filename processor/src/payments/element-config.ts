@@ -2,6 +2,7 @@ import type { Cart } from '@commercetools/platform-sdk';
 import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
 import type { Appearance, Config, Layout } from '../config/load-config';
 import { AppError } from '../errors/app-error';
+import { ENABLER_COMPONENT_TYPES } from '../operations/components';
 import { toStripeAmount } from '../stripe/money';
 import type { CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from './deps';
@@ -24,7 +25,10 @@ export function paymentMethodTypesFor(config: Config, component: string): readon
       `Payment component "${component}" is not enabled; enabled: ${[DROPIN_COMPONENT, ...enabled].join(', ')}.`,
     );
   }
-  if (!/^[a-z_]{2,40}$/.test(component))
+  // With automatic payment methods, only the components the enabler builds: anything else would
+  // reach Stripe as an invalid payment method type (a 502 after the commercetools payment exists).
+  const known = enabled.length > 0 ? enabled : ENABLER_COMPONENT_TYPES;
+  if (!/^[a-z_]{2,40}$/.test(component) || !(known as readonly string[]).includes(component))
     throw new AppError(400, 'InvalidInput', `Unknown payment component "${component}".`);
   return [component];
 }

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { AppError } from '../errors/app-error';
 import { safeError } from '../logger';
 import type { PaymentsDeps } from '../payments/deps';
@@ -54,6 +54,11 @@ export async function handleEvent(
     );
     return { received: true, status: result.status };
   } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+      // The event names a Stripe object this account does not have: retrying cannot help.
+      deps.log.info(log, 'webhook ignored: unknown Stripe object');
+      return { received: true, status: 'ignored', reason: 'unknown Stripe object' };
+    }
     const message = error instanceof Error ? error.message : String(error);
     stats.fail(event.id, event.type, message);
     deps.log.error({ ...log, err: safeError(error) }, 'webhook could not be applied; Stripe will retry');

@@ -74,7 +74,7 @@ export function rawRequest(baseUrl: string, request: RawRequest, timeoutMs = 10_
         const colon = line.indexOf(':');
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      let rest = all.subarray(split + 4);
+      let rest: Buffer = all.subarray(split + 4);
       if (headers['transfer-encoding'] === 'chunked') rest = dechunk(rest);
       const text = rest.toString('utf8');
       let parsed: unknown = text;

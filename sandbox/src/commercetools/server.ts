@@ -8,7 +8,7 @@ import {
 } from '../controls/install';
 import { CheckoutDraftError, createCheckout, type CheckoutDraft } from './checkout';
 import { ctError, defaultCtFaultBody } from './errors';
-import { installOrderRules } from './orders';
+import { installOrderRules, installPaymentKeyRule } from './orders';
 import { seedProject, type ApiCall } from './seed';
 import { registerSessionRoutes, SessionStore } from './sessions';
 import { createFixedStorage } from './storage';
@@ -89,6 +89,7 @@ export async function createCommercetoolsSandbox(
   installLateFaults(app);
   installOAuthExtras(app, tokens, projectKey);
   installOrderRules(app, storage, projectKey);
+  installPaymentKeyRule(app, storage, projectKey);
   registerSessionRoutes(app, {
     prefix: sessionPath,
     projectKey,

@@ -40,15 +40,36 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   );
 };
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A signed body is still only trusted to be an event once it has an event's shape. */
+function requireEventShape(event: unknown): Stripe.Event {
+  if (
+    !isObject(event) ||
+    typeof event.id !== 'string' ||
+    typeof event.type !== 'string' ||
+    typeof event.livemode !== 'boolean' ||
+    !isObject(event.data) ||
+    !isObject(event.data.object)
+  ) {
+    throw new AppError(400, 'InvalidInput', 'The body is not a Stripe event.');
+  }
+  return event as unknown as Stripe.Event;
+}
+
 function verify(options: WebhookRoutesOptions, body: Buffer, signature: string): Stripe.Event {
   for (const secret of options.secrets) {
+    let event: unknown;
     try {
-      return Stripe.webhooks.constructEvent(body, signature, secret, options.toleranceSeconds ?? 300);
+      event = Stripe.webhooks.constructEvent(body, signature, secret, options.toleranceSeconds ?? 300);
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {
         throw new AppError(400, 'InvalidInput', 'The event is not valid JSON.');
       }
+      continue;
     }
+    return requireEventShape(event);
   }
   throw new AppError(400, 'InvalidSignature', 'The Stripe signature does not match or is too old.');
 }
