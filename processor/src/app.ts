@@ -25,13 +25,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // node's HTTP parser refuses get the commercetools error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
-      return (reply as FastifyReply)
-        .code(status)
-        .send({
-          statusCode: status,
-          message: error.message,
-          errors: [{ code: 'InvalidInput', message: error.message }],
-        });
+      return (reply as FastifyReply).code(status).send({
+        statusCode: status,
+        message: error.message,
+        errors: [{ code: 'InvalidInput', message: error.message }],
+      });
     },
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;

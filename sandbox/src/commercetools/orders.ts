@@ -128,14 +128,12 @@ export function installPaymentKeyRule(app: FastifyInstance, storage: InMemorySto
     if (typeof key !== 'string' || key.length === 0) return;
     const existing = await storage.query(projectKey, 'payment', { where: [`key="${key.replace(/"/g, '')}"`] });
     if (creating.has(key) || existing.count > 0) {
-      return reply
-        .code(400)
-        .send(
-          ctError(400, 'DuplicateField', `A duplicate value '"${key}"' exists for field 'key'.`, {
-            field: 'key',
-            duplicateValue: key,
-          }),
-        );
+      return reply.code(400).send(
+        ctError(400, 'DuplicateField', `A duplicate value '"${key}"' exists for field 'key'.`, {
+          field: 'key',
+          duplicateValue: key,
+        }),
+      );
     }
     creating.add(key);
     request.creatingPaymentKey = key;
