@@ -107,9 +107,15 @@ export async function modifyPayment(
       if (action.amount.currencyCode !== currency)
         return rejected('InvalidOperation', `The payment is in ${currency}.`);
       const amount = money(action.amount.centAmount);
+      // Only a refund this connector made (its metadata) can be an earlier attempt of this request;
+      // one made in the dashboard for the same amount is another refund.
       const unrecordedRefund = (snapshot.refunds ?? []).find(
         (r) =>
-          r.amount === amount && r.status !== 'failed' && !payment.transactions.some((t) => t.interactionId === r.id),
+          r.amount === amount &&
+          r.status !== 'failed' &&
+          r.metadata?.ct_payment_id === payment.id &&
+          (r.metadata?.ct_transaction_id ?? undefined) === action.transactionId &&
+          !payment.transactions.some((t) => t.interactionId === r.id),
       );
       if (unrecordedRefund) return catchUp(deps, payment, snapshot, unrecordedRefund.status ?? undefined);
       if (amount <= 0 || amount > f.refundable)

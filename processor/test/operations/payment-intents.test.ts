@@ -212,6 +212,26 @@ describe('idempotency and failures', () => {
     expect(refunds.data.map((r) => r.amount)).toEqual([500]);
   });
 
+  it('a dashboard refund of the same amount, not yet recorded, is not taken for an earlier attempt', async () => {
+    const { paymentId, paymentIntentId } = await paid(auto);
+    await control(world, '/webhooks/pause');
+    try {
+      // Made in the Stripe dashboard (no connector metadata); its webhook has not arrived yet.
+      await stripeFor(world).refunds.create({ payment_intent: paymentIntentId, amount: 500 });
+      const res = await op(auto, paymentId, { action: 'refundPayment', amount: eur(500) });
+      expect(res.body.outcome).toBe('approved');
+    } finally {
+      await control(world, '/webhooks/resume');
+    }
+    await quiesce(world);
+    const refunds = await stripeFor(world).refunds.list({ payment_intent: paymentIntentId });
+    expect(refunds.data.map((r) => r.amount)).toEqual([500, 500]);
+    expect((await view(auto, paymentId)).filter((t) => t.type === 'Refund')).toEqual([
+      { type: 'Refund', state: 'Success', amount: 500 },
+      { type: 'Refund', state: 'Success', amount: 500 },
+    ]);
+  });
+
   it("D02: a Stripe refusal is rejected and recorded as a Failure transaction with Stripe's code", async () => {
     const { paymentId, paymentIntentId } = await paid(manual);
     await control(world, '/faults', {
