@@ -2,13 +2,19 @@ import cors from '@fastify/cors';
 import { fastifyRequestContext } from '@fastify/request-context';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type onRequestAsyncHookHandler,
+} from 'fastify';
 import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
 import { operationsRoutes } from './http/routes/operations';
 import { webhookRoutes } from './http/routes/webhooks';
+import { cachedSessionAuth } from './http/session-cache';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -75,7 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(checkoutRoutes, {
     payments: deps.payments,
-    sessionAuth: deps.sdk.sessionHeaderAuthHookFn.authenticate(),
+    sessionAuth: cachedSessionAuth(deps.sdk.sessionHeaderAuthHookFn.authenticate() as onRequestAsyncHookHandler, {
+      ttlMs: config.sessions.cacheMs,
+    }),
   });
   await app.register(applePayRoutes, {
     ...(config.stripe.applePayDomainAssociation ? { domainAssociation: config.stripe.applePayDomainAssociation } : {}),

@@ -85,6 +85,10 @@ export interface Config {
   merchantReturnUrl: string;
   allowedOrigins: readonly string[];
   orders: { create: boolean };
+  /** How long a verified checkout session is trusted without the Session API (0: never). */
+  sessions: { cacheMs: number };
+  /** Which Stripe events become interface interactions on the payment. */
+  webhooks: { record: 'changes' | 'all' | 'none' };
   /** This deployment's public URL (Connect), when known. */
   serviceUrl?: string;
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
@@ -221,6 +225,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const port = Number(e.PORT);
   if (!badKeys.has('PORT') && (port < 0 || port > 65535)) problems.push(`PORT: must be 0-65535 (got "${e.PORT}")`);
 
+  if (!badKeys.has('SESSION_CACHE_SECONDS') && Number(e.SESSION_CACHE_SECONDS ?? '30') > 300) {
+    problems.push(`SESSION_CACHE_SECONDS: at most 300 (got "${e.SESSION_CACHE_SECONDS}")`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze<Config>({
@@ -254,6 +261,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     merchantReturnUrl: e.MERCHANT_RETURN_URL,
     allowedOrigins,
     orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
+    sessions: { cacheMs: Number(e.SESSION_CACHE_SECONDS ?? '30') * 1000 },
+    webhooks: { record: (e.RECORD_STRIPE_EVENTS ?? 'changes') as Config['webhooks']['record'] },
     ...(e.CONNECT_SERVICE_URL ? { serviceUrl: e.CONNECT_SERVICE_URL } : {}),
     server: {
       port,

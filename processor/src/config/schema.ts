@@ -157,6 +157,23 @@ export const EnvSchema = Type.Object({
     }),
   ),
 
+  SESSION_CACHE_SECONDS: opt(
+    str({
+      description:
+        'Seconds a checkout session, once verified with the Session API, is trusted for further browser calls without asking again (0: ask on every call).',
+      pattern: '^[0-9]{1,3}$',
+      default: '30',
+    }),
+  ),
+  RECORD_STRIPE_EVENTS: opt(
+    str({
+      description:
+        'Stripe events recorded on the commercetools payment as interface interactions (event id, type and time only): changes (those that changed the payment), all (one more write per event) or none.',
+      enum: ['changes', 'all', 'none'],
+      default: 'changes',
+    }),
+  ),
+
   MERCHANT_RETURN_URL: str({
     description:
       'Page the shopper returns to after a redirect-based payment method, when the checkout session names none.',

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     });
     expect(config.server.port).toBe(8080);
     expect(config.allowedOrigins).toEqual([]);
+    expect(config.sessions).toEqual({ cacheMs: 30_000 });
+    expect(config.webhooks).toEqual({ record: 'changes' });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.stripe.layout)).toBe(true);
   });
@@ -97,6 +99,10 @@ describe('loadConfig', () => {
       /^STRIPE_PAYMENT_METHOD_TYPES/,
     );
     expect(problemsOf(validEnv({ PORT: '99999' }))[0]).toMatch(/^PORT/);
+    expect(problemsOf(validEnv({ SESSION_CACHE_SECONDS: '301' }))[0]).toMatch(/^SESSION_CACHE_SECONDS: at most 300/);
+    expect(problemsOf(validEnv({ SESSION_CACHE_SECONDS: '-1' }))[0]).toMatch(/^SESSION_CACHE_SECONDS/);
+    expect(problemsOf(validEnv({ RECORD_STRIPE_EVENTS: 'some' }))[0]).toMatch(/^RECORD_STRIPE_EVENTS/);
+    expect(loadConfig(validEnv({ SESSION_CACHE_SECONDS: '0' })).sessions.cacheMs).toBe(0);
   });
 
   it('parses JSON options, layout keywords, method types and origins', () => {
