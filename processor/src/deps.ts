@@ -7,6 +7,8 @@ import type { Config } from './config/load-config';
 import { getSdkContext, updateSdkContext } from './http/request-context';
 import type { PaymentsDeps } from './payments/deps';
 import { createStripeClient } from './stripe/client';
+import { createOrderMemory } from './sync/orders';
+import { createSerialQueue } from './sync/serial';
 import { WebhookStats } from './webhooks/stats';
 
 export type PaymentSdk = ReturnType<typeof setupPaymentSDK>;
@@ -52,6 +54,8 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     stripe,
     log: logger.child({ component: 'payments' }),
     customTypes: createTypeProbe(sdk.ctAPI),
+    serial: createSerialQueue(),
+    orders: createOrderMemory(),
   };
   const webhookSecrets = config.stripe.webhookSigningSecret ? [config.stripe.webhookSigningSecret] : [];
   return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats(), webhookSecrets };

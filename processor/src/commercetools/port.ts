@@ -16,6 +16,12 @@ export interface CommercetoolsPort {
   /** The cart with its payments expanded (one request). */
   getCartWithPayments(cartId: string): Promise<Cart>;
   getPayment(paymentId: string): Promise<Payment>;
+  /**
+   * The newest version of the payment this process read or wrote in the last minute, if any.
+   * Transactions are never removed and their states only move forward, so a sync whose plan
+   * against this copy is empty has nothing to write against the current version either.
+   */
+  recentPayment(paymentId: string): Payment | undefined;
   getPaymentByKey(key: string): Promise<Payment>;
   createPayment(draft: PaymentDraft): Promise<Payment>;
   /**
@@ -44,6 +50,32 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 const MAX_ATTEMPTS = 5;
+const RECENT_TTL_MS = 60_000;
+const RECENT_MAX = 2_000;
+
+/** Payments this process saw last, newest version wins; bounded in time and size. */
+function recentPayments() {
+  const entries = new Map<string, { payment: Payment; at: number }>();
+  return {
+    get(id: string): Payment | undefined {
+      const entry = entries.get(id);
+      if (!entry) return undefined;
+      if (Date.now() - entry.at > RECENT_TTL_MS) {
+        entries.delete(id);
+        return undefined;
+      }
+      return entry.payment;
+    },
+    remember(payment: Payment): Payment {
+      const known = entries.get(payment.id);
+      if (known && known.payment.version > payment.version) return payment;
+      entries.delete(payment.id);
+      entries.set(payment.id, { payment, at: Date.now() });
+      while (entries.size > RECENT_MAX) entries.delete(entries.keys().next().value as string);
+      return payment;
+    },
+  };
+}
 
 export function isConflict(error: unknown): boolean {
   return statusOf(error) === 409;
@@ -53,23 +85,31 @@ const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
 
 export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPort {
+  const recent = recentPayments();
   return {
     getCartWithPayments: (cartId) => api.cart.getCartById(cartId, ['paymentInfo.payments[*]']),
-    getPayment: (paymentId) => api.payment.getPaymentById(paymentId),
-    getPaymentByKey: async (key) => (await api.client.payments().withKey({ key }).get().execute()).body,
-    createPayment: (draft) => api.payment.createPayment(draft),
+    getPayment: async (paymentId) => recent.remember(await api.payment.getPaymentById(paymentId)),
+    recentPayment: (paymentId) => recent.get(paymentId),
+    getPaymentByKey: async (key) =>
+      recent.remember((await api.client.payments().withKey({ key }).get().execute()).body),
+    createPayment: async (draft) => recent.remember(await api.payment.createPayment(draft)),
 
     async updatePayment(payment, plan) {
-      let current = payment;
+      // Starts from the newest version this process knows: a copy read before a concurrent
+      // write of this process would only cost a conflict and a read.
+      const known = recent.get(payment.id);
+      let current = known && known.version > payment.version ? known : payment;
       for (let attempt = 1; ; attempt++) {
         const actions = plan(current);
         if (actions.length === 0) return current;
         try {
-          return await api.payment.updatePayment({ resource: { id: current.id, version: current.version }, actions });
+          return recent.remember(
+            await api.payment.updatePayment({ resource: { id: current.id, version: current.version }, actions }),
+          );
         } catch (error) {
           if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
           await backoff(attempt);
-          current = await api.payment.getPaymentById(current.id);
+          current = recent.remember(await api.payment.getPaymentById(current.id));
         }
       }
     },

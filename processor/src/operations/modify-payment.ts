@@ -206,7 +206,7 @@ async function catchUp(
   snapshot: PaymentIntentSnapshot,
   refundStatus?: string,
 ): Promise<ModifyResult> {
-  await applySnapshot(deps.ct, payment, snapshot);
+  await deps.serial.serially(snapshot.paymentIntent.id, () => applySnapshot(deps.ct, payment, snapshot));
   deps.log.info(
     { paymentId: payment.id, paymentIntentId: snapshot.paymentIntent.id },
     'operation already done at Stripe: recorded',
@@ -270,7 +270,7 @@ async function perform(
     refunds: true,
     disputes: payment.transactions.some((t) => t.type === 'Chargeback'),
   });
-  await applySnapshot(deps.ct, payment, snapshot);
+  await deps.serial.serially(paymentIntentId, () => applySnapshot(deps.ct, payment, snapshot));
   deps.log.info({ paymentId: payment.id, paymentIntentId, operation: name, amount }, 'operation performed');
   if (result.object === 'refund')
     return {

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { notFound } from '../errors/app-error';
 import { toStripeAmount } from '../stripe/money';
 import { applySnapshot } from '../sync/apply';
+import { syncExtras } from '../sync/sync-payment-intent';
 import { METADATA, type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from './deps';
 
@@ -69,28 +70,48 @@ export async function confirmPayment(
   const ref = input.paymentReference;
   const retrieve = (id: string) => stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] });
 
-  const [payment, early] = await Promise.all([
+  const load = () =>
     ct.getPayment(ref).catch((error: unknown) => {
       if ((error as { httpErrorStatus?: number }).httpErrorStatus === 404) throw notFound(`Payment ${ref}`);
       throw error;
-    }),
+    });
+  // The copy this process wrote moments ago (POST /payments) is enough to check against; only
+  // when the check fails is commercetools asked, so that an outdated copy never refuses a payment.
+  const cached = ct.recentPayment(ref);
+  const [first, early] = await Promise.all([
+    cached ?? load(),
     input.paymentIntentId ? retrieve(input.paymentIntentId).catch(() => undefined) : Promise.resolve(undefined),
   ]);
 
-  if (!payment.interfaceId?.startsWith('pi_'))
-    return rejected(ref, 'payment_mismatch', 'The payment has no PaymentIntent.');
-  if (input.paymentIntentId && input.paymentIntentId !== payment.interfaceId) {
-    return rejected(ref, 'payment_mismatch', 'The PaymentIntent is not the one of this payment.');
+  const check = async (payment: Payment): Promise<{ problem: string } | { pi: Stripe.PaymentIntent }> => {
+    if (!payment.interfaceId?.startsWith('pi_')) return { problem: 'The payment has no PaymentIntent.' };
+    if (input.paymentIntentId && input.paymentIntentId !== payment.interfaceId) {
+      return { problem: 'The PaymentIntent is not the one of this payment.' };
+    }
+    const pi = early?.id === payment.interfaceId ? early : await retrieve(payment.interfaceId);
+    const problem = mismatch(deps, ctx, payment, pi);
+    return problem ? { problem } : { pi };
+  };
+  let payment = first;
+  let checked = await check(payment);
+  if ('problem' in checked && cached) {
+    payment = await load();
+    checked = await check(payment);
   }
-  const pi = early ?? (await retrieve(payment.interfaceId));
-  const problem = mismatch(deps, ctx, payment, pi);
-  if (problem) {
-    deps.log.warn({ paymentId: payment.id, paymentIntentId: pi.id, cartId: ctx.cartId, problem }, 'confirm refused');
-    return rejected(ref, 'payment_mismatch', problem);
+  if ('problem' in checked) {
+    deps.log.warn(
+      { paymentId: payment.id, paymentIntentId: payment.interfaceId, cartId: ctx.cartId, problem: checked.problem },
+      'confirm refused',
+    );
+    return rejected(ref, 'payment_mismatch', checked.problem);
   }
+  const { pi } = checked;
 
   const charge = typeof pi.latest_charge === 'object' && pi.latest_charge ? pi.latest_charge : undefined;
-  await applySnapshot(ct, payment, { paymentIntent: pi, ...(charge ? { charge } : {}) });
+  const snapshot = { paymentIntent: pi, ...(charge ? { charge } : {}) };
+  const extras = await syncExtras(deps, snapshot);
+  // After any sync of this PaymentIntent in flight here (its webhooks race the browser).
+  await deps.serial.serially(pi.id, () => applySnapshot(ct, payment, snapshot, extras));
   deps.log.info({ paymentId: payment.id, paymentIntentId: pi.id, status: pi.status }, 'payment confirmed');
 
   const base = { paymentReference: ref, paymentIntentStatus: pi.status };

@@ -2,6 +2,8 @@ import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
 import type { TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
+import type { OrderMemory } from '../sync/orders';
+import type { SerialQueue } from '../sync/serial';
 
 export interface Log {
   info(obj: object, msg?: string): void;
@@ -17,4 +19,8 @@ export interface PaymentsDeps {
   log: Log;
   /** Which optional custom types post-deploy created (cached). */
   customTypes: () => Promise<TypeAvailability>;
+  /** Orders syncs of one PaymentIntent in this processor. */
+  serial: SerialQueue;
+  /** Order creations in flight and orders seen lately. */
+  orders: OrderMemory;
 }

@@ -1,4 +1,4 @@
-import type { Payment } from '@commercetools/platform-sdk';
+import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
 import { fromStripeAmount } from '../stripe/money';
@@ -63,6 +63,33 @@ export function desiredCtTransactions(payment: Payment, snapshot: PaymentIntentS
   }));
 }
 
+export interface ApplyExtras extends Pick<PaymentFacts, 'card' | 'interactions'> {
+  /** `changes`: the interactions are recorded only along with another change (default `all`). */
+  recordInteraction?: 'changes' | 'all';
+}
+
+/** The update actions that bring a payment to what the snapshot implies. */
+export function snapshotPlan(
+  payment: Payment,
+  snapshot: PaymentIntentSnapshot,
+  extras: ApplyExtras = {},
+): (current: Payment) => PaymentUpdateAction[] {
+  const desired = desiredCtTransactions(payment, snapshot);
+  const method = paymentMethodType(snapshot);
+  const { interactions, recordInteraction, ...rest } = extras;
+  const facts: PaymentFacts = {
+    interfaceId: snapshot.paymentIntent.id,
+    statusCode: snapshot.paymentIntent.status,
+    ...(method ? { method } : {}),
+    ...rest,
+  };
+  return (current) => {
+    const actions = planPaymentActions(current, desired, facts);
+    if (!interactions?.length || (recordInteraction === 'changes' && actions.length === 0)) return actions;
+    return planPaymentActions(current, desired, { ...facts, interactions });
+  };
+}
+
 /**
  * Makes the commercetools payment match the Stripe snapshot: one update with only what is
  * missing or changed, recomputed on version conflicts. The same function serves confirm,
@@ -72,17 +99,9 @@ export async function applySnapshot(
   ct: CommercetoolsPort,
   payment: Payment,
   snapshot: PaymentIntentSnapshot,
-  extras: Pick<PaymentFacts, 'card' | 'interaction'> = {},
+  extras: ApplyExtras = {},
 ): Promise<Payment> {
-  const desired = desiredCtTransactions(payment, snapshot);
-  const method = paymentMethodType(snapshot);
-  const facts: PaymentFacts = {
-    interfaceId: snapshot.paymentIntent.id,
-    statusCode: snapshot.paymentIntent.status,
-    ...(method ? { method } : {}),
-    ...extras,
-  };
-  return ct.updatePayment(payment, (current) => planPaymentActions(current, desired, facts));
+  return ct.updatePayment(payment, snapshotPlan(payment, snapshot, extras));
 }
 
 /** Card details of the charge, in the fields of the SDK's predefined card-details type. */

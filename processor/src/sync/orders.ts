@@ -37,8 +37,34 @@ function addressFromStripe(shipping: Stripe.Charge['shipping']): BaseAddress | u
   };
 }
 
-/** One order creation per cart at a time in this process; commercetools' cart version guards across processes. */
-const inFlight = new Map<string, Promise<OrderResult>>();
+const KNOWN_TTL_MS = 10 * 60_000;
+const KNOWN_MAX = 5_000;
+
+/** What one processor remembers about orders (one per composition root). */
+export function createOrderMemory() {
+  /** Orders seen lately, by payment id, with the payment state they were given. */
+  const known = new Map<string, { state: PaymentState; at: number }>();
+  return {
+    /** One order creation per cart at a time here; the cart version guards across processes. */
+    inFlight: new Map<string, Promise<OrderResult>>(),
+    knownState(paymentId: string): PaymentState | undefined {
+      const entry = known.get(paymentId);
+      if (!entry) return undefined;
+      if (Date.now() - entry.at > KNOWN_TTL_MS) {
+        known.delete(paymentId);
+        return undefined;
+      }
+      return entry.state;
+    },
+    remember(paymentId: string, state: PaymentState): void {
+      known.delete(paymentId);
+      known.set(paymentId, { state, at: Date.now() });
+      while (known.size > KNOWN_MAX) known.delete(known.keys().next().value as string);
+    },
+  };
+}
+
+export type OrderMemory = ReturnType<typeof createOrderMemory>;
 
 /**
  * When a payment is authorized or paid, creates the order from its cart exactly once (D24).
@@ -53,6 +79,7 @@ export function ensureOrder(
   if (!deps.config.orders.create) return Promise.resolve('disabled');
   const cartId = snapshot.paymentIntent.metadata[METADATA.cartId];
   if (!cartId) return Promise.resolve('not-paid');
+  const { inFlight } = deps.orders;
   const running = inFlight.get(cartId);
   if (running) return running.then(() => ensureOrder(deps, payment, snapshot));
   const work = createOnce(deps, payment, snapshot, cartId).finally(() => inFlight.delete(cartId));
@@ -72,9 +99,12 @@ async function createOnce(
 ): Promise<OrderResult> {
   const { ct } = deps;
   const state = orderPaymentState(payment);
+  // An order this processor created or aligned lately, and nothing changed since: no lookup.
+  if (deps.orders.knownState(payment.id) === state) return 'exists';
   const existing = await ct.findOrderByPaymentId(payment.id);
   if (existing) {
     await align(deps, existing, state);
+    deps.orders.remember(payment.id, state);
     return 'exists';
   }
   const status = snapshot.paymentIntent.status;
@@ -93,6 +123,7 @@ async function createOnce(
   try {
     const order = await ct.createOrderFromCart({ cart, paymentState: state, ...(orderNumber ? { orderNumber } : {}) });
     await align(deps, order, state);
+    deps.orders.remember(payment.id, state);
     deps.log.info(
       { orderId: order.id, orderNumber: order.orderNumber, cartId, paymentId: payment.id },
       'order created',

@@ -33,8 +33,8 @@ export interface PaymentFacts {
   method?: string;
   /** Card details for the SDK's predefined card-details type (when that type exists). */
   card?: { typeKey: string; fields: { brand?: string; lastFour?: string; expiryMonth?: number; expiryYear?: number } };
-  /** The event that triggered this sync, recorded once as an interface interaction (ids only). */
-  interaction?: { typeKey: string; fields: { interactionId: string; type: string; createdAt: string } };
+  /** The events that triggered this sync, each recorded once as an interface interaction (ids only). */
+  interactions?: readonly { typeKey: string; fields: { interactionId: string; type: string; createdAt: string } }[];
 }
 
 /** State moves commercetools accepts for a transaction. */
@@ -99,15 +99,16 @@ export function planPaymentActions(
       });
     }
   }
-  if (facts.interaction) {
-    const id = facts.interaction.fields.interactionId;
-    if (!payment.interfaceInteractions.some((i) => i.fields?.interactionId === id)) {
-      actions.push({
-        action: 'addInterfaceInteraction',
-        type: { typeId: 'type', key: facts.interaction.typeKey },
-        fields: { ...facts.interaction.fields },
-      });
-    }
+  const recorded = new Set(payment.interfaceInteractions.map((i) => i.fields?.interactionId as unknown));
+  for (const interaction of facts.interactions ?? []) {
+    const id = interaction.fields.interactionId;
+    if (recorded.has(id)) continue;
+    recorded.add(id);
+    actions.push({
+      action: 'addInterfaceInteraction',
+      type: { typeId: 'type', key: interaction.typeKey },
+      fields: { ...interaction.fields },
+    });
   }
 
   const currencyCode = payment.amountPlanned.currencyCode;

@@ -41,7 +41,7 @@ export async function handleEvent(
     const result = await syncPaymentIntent(deps, paymentIntentId, {
       refunds: subject.refunds,
       disputes: subject.disputes,
-      event: { id: event.id, type: event.type, created: event.created },
+      events: [{ id: event.id, type: event.type, created: event.created }],
     });
     if (result.status === 'ignored') {
       deps.log.info({ ...log, paymentIntentId, reason: result.reason }, 'webhook ignored');

@@ -12,6 +12,7 @@ beforeAll(async () => {
   auto = await startWiredProcessor(world, {
     STRIPE_CAPTURE_METHOD: 'automatic',
     STRIPE_PAYMENT_METHOD_TYPES: 'card,sepa_debit',
+    RECORD_STRIPE_EVENTS: 'all',
   });
   manual = await startWiredProcessor(world, { STRIPE_CAPTURE_METHOD: 'manual' });
 });
@@ -75,6 +76,30 @@ describe('webhooks bring commercetools up to date', () => {
     const orders = await ordersOfCart(auto, cartId);
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ paymentState: 'Paid', orderNumber: expect.stringMatching(/^ORD-/) });
+  });
+
+  it('by default only events that changed the payment are recorded; a redelivered event writes nothing', async () => {
+    const { paymentId, paymentIntentId } = await pay(manual);
+    await quiesce(world);
+    const before = await payment(manual, paymentId);
+    const recorded = before.interfaceInteractions.map((i) => i.fields.interactionId as string);
+    // No confirm call here: the webhooks brought the authorization, so at least one is recorded.
+    expect(recorded.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(recorded).size).toBe(recorded.length);
+    const delivered = (
+      await call(`${world.sandbox.info.stripe}/v1/events?limit=100`, {
+        headers: { authorization: 'Bearer sk_test_sandbox' },
+      })
+    ).body.data as { id: string; data: { object: { id: string } } }[];
+    const ofThisPayment = delivered.filter((e) => e.data.object.id === paymentIntentId);
+    expect(ofThisPayment.length).toBeGreaterThanOrEqual(1);
+    for (const event of ofThisPayment) {
+      await call(`${world.sandbox.info.stripe}/_sandbox/webhooks/events/${event.id}/resend`, { json: {} });
+    }
+    await quiesce(world);
+    const after = await payment(manual, paymentId);
+    expect(after.version).toBe(before.version);
+    expect(after.interfaceInteractions).toHaveLength(recorded.length);
   });
 
   it('D24 D25: manual capture gets its order at authorization; a capture in the dashboard reaches commercetools and the order becomes Paid', async () => {
