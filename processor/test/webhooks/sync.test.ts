@@ -298,6 +298,25 @@ describe('delivery in real life: duplicates, any order, failures', () => {
     });
   });
 
+  it('a payment changed by another process since this one wrote it: the sync re-reads it and applies', async () => {
+    const { paymentId, paymentIntentId } = await pay(manual);
+    await quiesce(world);
+    // Another processor instance (its own memory) writes the payment: this one's copy is outdated.
+    const elsewhere = await payment(auto, paymentId);
+    await auto.deps.sdk.ctAPI.payment.updatePayment({
+      resource: { id: paymentId, version: elsewhere.version },
+      actions: [{ action: 'setStatusInterfaceText', interfaceText: 'noted elsewhere' }],
+    });
+    await control(world, `/dashboard/payment_intents/${paymentIntentId}/capture`, { amount: 2999 });
+    await quiesce(world);
+    const ct = await payment(manual, paymentId);
+    expect(txView(ct).map(({ interactionId: _i, ...rest }) => rest)).toEqual([
+      { type: 'Authorization', state: 'Success', amount: 2999 },
+      { type: 'Charge', state: 'Success', amount: 2999 },
+    ]);
+    expect(ct.paymentStatus.interfaceText).toBe('noted elsewhere');
+  });
+
   it('orders: two deliveries at once still make exactly one order', async () => {
     await control(world, '/webhooks/settings', { copies: 4 });
     try {
