@@ -24,6 +24,11 @@ export interface LoadResult {
    * processor's own time per request, since the upstreams run in other processes.
    */
   cpuMsPerRequest: number;
+  /**
+   * CPU time of the processor's own process per request, when it runs apart from the load
+   * generator (includes the webhooks the phase triggers that arrive meanwhile).
+   */
+  processorCpuMsPerRequest?: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -40,7 +45,7 @@ export function percentile(sorted: number[], p: number): number {
 export async function load(
   name: string,
   baseUrl: string,
-  options: { amount: number; connections: number; next: () => LoadRequest },
+  options: { amount: number; connections: number; next: () => LoadRequest; processorCpuMs?: () => number },
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -57,6 +62,7 @@ export async function load(
     },
   };
   const cpuBefore = process.cpuUsage();
+  const processorBefore = options.processorCpuMs?.();
   const started = process.hrtime.bigint();
   const instance = autocannon({
     url: baseUrl,
@@ -73,6 +79,7 @@ export async function load(
   await instance;
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);
+  const processorCpu = processorBefore === undefined ? undefined : options.processorCpuMs!() - processorBefore;
   latencies.sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
@@ -87,6 +94,9 @@ export async function load(
     meanMs: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
     perSecond: round((latencies.length / elapsedMs) * 1000),
     cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length)),
+    ...(processorCpu === undefined
+      ? {}
+      : { processorCpuMsPerRequest: round(processorCpu / Math.max(1, latencies.length)) }),
   };
 }
 

@@ -2,9 +2,10 @@ import Stripe from 'stripe';
 import { HANDLED_EVENTS } from '../processor/src/webhooks/events';
 import { browserConfirm, counters, resetCounters, stripeFor } from '../processor/test/support/stripe';
 import { oauthToken } from '../processor/test/support/tokens';
-import { quiesce, type startWiredProcessor } from '../processor/test/support/wired';
-import { call, checkout, type Processor, type World } from '../processor/test/support/world';
+import { quiesce } from '../processor/test/support/wired';
+import { call, checkout, type World } from '../processor/test/support/world';
 import { load, type LoadRequest, type LoadResult, pool } from './load';
+import type { BenchProcessor } from './spawned';
 
 export interface PhaseResult extends LoadResult {
   /** commercetools and Stripe requests of the phase (webhooks included, until quiet) per request. */
@@ -17,8 +18,6 @@ export interface LoadSettings {
 }
 
 type Session = Awaited<ReturnType<typeof checkout>>;
-/** A processor that receives the emulator's webhooks (`startWiredProcessor`). */
-export type WiredProcessor = Awaited<ReturnType<typeof startWiredProcessor>>;
 type Paid = Session & { paymentReference: string; paymentIntentId: string };
 
 const SETUP_CONCURRENCY = 10;
@@ -33,7 +32,7 @@ function queue<T>(items: T[], build: (item: T) => LoadRequest): () => LoadReques
 
 async function measured(
   world: World,
-  p: Processor,
+  p: BenchProcessor,
   name: string,
   settings: LoadSettings,
   next: () => LoadRequest,
@@ -41,7 +40,7 @@ async function measured(
   await quiesce(world, 60000);
   await resetCounters(world);
   p.logs.length = 0;
-  const result = await load(name, p.url, { ...settings, next });
+  const result = await load(name, p.url, { ...settings, next, ...(p.cpuMs ? { processorCpuMs: p.cpuMs } : {}) });
   await quiesce(world, 60000);
   const [ct, stripe] = await Promise.all([counters(world, 'commercetools'), counters(world, 'stripe')]);
   const per = (n: number) => Math.round((n / Math.max(1, result.requests)) * 100) / 100;
@@ -60,7 +59,7 @@ const sessions = (world: World, n: number) =>
   );
 
 /** Checkouts paid by the browser (PaymentIntent confirmed with the publishable key), not yet confirmed to the processor. */
-const paidCheckouts = (world: World, p: Processor, n: number): Promise<Paid[]> =>
+const paidCheckouts = (world: World, p: BenchProcessor, n: number): Promise<Paid[]> =>
   pool(
     Array.from({ length: n }, (_, i) => i),
     SETUP_CONCURRENCY,
@@ -78,7 +77,7 @@ const paidCheckouts = (world: World, p: Processor, n: number): Promise<Paid[]> =
     },
   );
 
-export async function benchCreatePayment(world: World, p: Processor, s: LoadSettings): Promise<PhaseResult> {
+export async function benchCreatePayment(world: World, p: BenchProcessor, s: LoadSettings): Promise<PhaseResult> {
   const ready = await sessions(world, s.amount + s.connections);
   return measured(
     world,
@@ -91,7 +90,7 @@ export async function benchCreatePayment(world: World, p: Processor, s: LoadSett
 
 export async function benchConfirmPayment(
   world: World,
-  p: Processor,
+  p: BenchProcessor,
   s: LoadSettings,
 ): Promise<{ result: PhaseResult; paid: Paid[] }> {
   const paid = await paidCheckouts(world, p, s.amount + s.connections);
@@ -111,7 +110,7 @@ export async function benchConfirmPayment(
 }
 
 /** Manual-capture payments captured in full through `/operations/payment-intents/:id`. */
-export async function benchCapture(world: World, p: Processor, s: LoadSettings): Promise<PhaseResult> {
+export async function benchCapture(world: World, p: BenchProcessor, s: LoadSettings): Promise<PhaseResult> {
   const paid = await paidCheckouts(world, p, s.amount + s.connections);
   const token = await oauthToken(world, 'manage_checkout_payment_intents:sandbox');
   return measured(
@@ -142,7 +141,7 @@ export async function benchCapture(world: World, p: Processor, s: LoadSettings):
  */
 export async function benchWebhooks(
   world: World,
-  p: WiredProcessor,
+  p: BenchProcessor,
   paid: Paid[],
   s: LoadSettings,
 ): Promise<PhaseResult> {

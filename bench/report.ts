@@ -48,12 +48,17 @@ export function rows(r: BenchReport): Row[] {
       webhook ? '≥ 200 events/s' : '',
       webhook ? verdict(l.perSecond >= 200) : '',
     ]);
-    out.push([
-      `${l.name} CPU per request (whole bench process)`,
-      `${l.cpuMsPerRequest} ms`,
-      '≤ 2 ms (processor own time)',
-      verdict(l.cpuMsPerRequest <= 2),
-    ]);
+    const own = l.processorCpuMsPerRequest;
+    out.push(
+      own === undefined
+        ? [
+            `${l.name} CPU per request (whole bench process)`,
+            `${l.cpuMsPerRequest} ms`,
+            '≤ 2 ms (processor own time)',
+            verdict(l.cpuMsPerRequest <= 2),
+          ]
+        : [`${l.name} processor CPU per request (mean)`, `${own} ms`, '≤ 2 ms (own time)', verdict(own <= 2)],
+    );
     out.push([
       `${l.name} upstream per request (ct / stripe)`,
       `${l.upstreamPerRequest.commercetools} / ${l.upstreamPerRequest.stripe}`,

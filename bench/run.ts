@@ -4,8 +4,9 @@ import path from 'node:path';
 import { stripeFor } from '../processor/test/support/stripe';
 import { startWiredProcessor } from '../processor/test/support/wired';
 import { startWorld, type World } from '../processor/test/support/world';
-import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks, type WiredProcessor } from './phases';
+import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks } from './phases';
 import { type BenchReport, routes, table } from './report';
+import { type BenchProcessor, startSpawnedProcessor } from './spawned';
 import { buildWorkspace, enablerBundle, measureStartup, ROOT } from './startup';
 import { checkoutWallTime, countCheckout } from './upstream';
 
@@ -22,13 +23,26 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 async function withProcessor<T>(
   world: World,
   overrides: Record<string, string>,
-  task: (p: WiredProcessor) => Promise<T>,
+  task: (p: Awaited<ReturnType<typeof startWiredProcessor>>) => Promise<T>,
 ): Promise<T> {
   const p = await startWiredProcessor(world, overrides);
   try {
     return await task(p);
   } finally {
     await stripeFor(world).webhookEndpoints.del(p.endpoint.id);
+    await p.close();
+  }
+}
+
+async function withSpawned<T>(
+  world: World,
+  overrides: Record<string, string>,
+  task: (p: BenchProcessor) => Promise<T>,
+): Promise<T> {
+  const p = await startSpawnedProcessor(world, overrides);
+  try {
+    return await task(p);
+  } finally {
     await p.close();
   }
 }
@@ -51,20 +65,25 @@ async function main(): Promise<void> {
     const settings = { amount: AMOUNT, connections: CONNECTIONS };
     log('counting upstream requests per checkout');
     const withoutOrders = await withProcessor(world, { CREATE_ORDERS: 'false' }, (p) => countCheckout(world, p, false));
-    const { withOrders, wallTime, load } = await withProcessor(world, {}, async (p) => {
+    const { withOrders, wallTime } = await withProcessor(world, {}, async (p) => {
       const withOrders = await countCheckout(world, p, true);
       log('checkout wall time with 20 ms upstreams');
       const wallTime = await checkoutWallTime(world, p, 20);
+      return { withOrders, wallTime };
+    });
+    // Load runs against the built processor in its own process, started as `npm start` does, so
+    // that its CPU time is measured apart from the load generator's.
+    const load = await withSpawned(world, {}, async (p) => {
       log(`POST /payments ×${AMOUNT}`);
       const create = await benchCreatePayment(world, p, settings);
       log(`POST /confirmPayments ×${AMOUNT}`);
       const { result: confirm, paid } = await benchConfirmPayment(world, p, settings);
       log(`POST /stripe/webhooks ×${WEBHOOK_EVENTS}`);
       const webhooks = await benchWebhooks(world, p, paid, { ...settings, amount: WEBHOOK_EVENTS });
-      return { withOrders, wallTime, load: [create, confirm, webhooks] };
+      return [create, confirm, webhooks];
     });
     log(`capturePayment ×${AMOUNT}`);
-    const capture = await withProcessor(world, { STRIPE_CAPTURE_METHOD: 'manual', CREATE_ORDERS: 'false' }, (p) =>
+    const capture = await withSpawned(world, { STRIPE_CAPTURE_METHOD: 'manual', CREATE_ORDERS: 'false' }, (p) =>
       benchCapture(world, p, settings),
     );
     load.splice(2, 0, capture);

@@ -21,6 +21,18 @@ export interface BundleResult {
   gzipBytes: number | null;
 }
 
+/**
+ * The node arguments of the processor's `npm start` (processor/package.json), so that the bench
+ * runs the processor exactly as commercetools Connect does.
+ */
+export function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'processor/package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`processor start script does not run node: ${pkg.scripts.start}`);
+  return words.slice(1).map((word) => (word.endsWith('.js') ? path.join(ROOT, 'processor', word) : word));
+}
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,10 +47,10 @@ function rssMb(pid: number): number {
   return Math.round((Number(kb) / 1024) * 10) / 10;
 }
 
-/** `node processor/dist/main.js` as Connect runs it, from an empty directory (no .env file). */
+/** The processor's `npm start` command as Connect runs it, from an empty directory (no .env file). */
 async function startOnce(env: Record<string, string | undefined>, cwd: string): Promise<{ ms: number; rss: number }> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'processor/dist/main.js')], {
+  const child = spawn(process.execPath, startArgs(), {
     cwd,
     env: { PATH: process.env.PATH, ...env, PORT: '0', HOST: '127.0.0.1', PROCESSOR_EXIT_WITH_PARENT: 'true' },
     stdio: ['pipe', 'pipe', 'pipe'],

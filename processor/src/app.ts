@@ -3,6 +3,8 @@ import { fastifyRequestContext } from '@fastify/request-context';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
+  LogController,
+  type FastifyRequest,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -18,6 +20,22 @@ import { cachedSessionAuth } from './http/session-cache';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** One log line per request, when it completes (method, path, status, time), instead of two. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url.split('?')[0],
+      statusCode: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
 /** The fastify app: plugins, the central error handler and every route. No business logic. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -27,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Extra or malformed fields are a 400, never silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     requestIdHeader: 'x-request-id',
+    logController: new OneLinePerRequest(),
     // Requests the router refuses (bad percent-encoding, invalid UTF-8 in the path) and those
     // node's HTTP parser refuses get the commercetools error shape too.
     frameworkErrors: (error, _request, reply) => {

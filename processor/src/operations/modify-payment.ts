@@ -95,12 +95,23 @@ export async function modifyPayment(
       if (amount <= 0 || amount > f.capturable)
         return rejected('InvalidAmount', `Capturable: ${f.capturable} (Stripe minor units), requested: ${amount}.`);
       const multicapture = deps.config.stripe.multicapture && amount < f.capturable;
-      return perform(deps, payment, 'Charge', 'capture', amount, (key) =>
-        deps.stripe.paymentIntents.capture(
-          paymentIntentId,
-          { amount_to_capture: amount, ...(multicapture ? { final_capture: false } : {}) },
-          { idempotencyKey: key },
-        ),
+      return perform(
+        deps,
+        payment,
+        'Charge',
+        'capture',
+        amount,
+        (key) =>
+          deps.stripe.paymentIntents.capture(
+            paymentIntentId,
+            {
+              amount_to_capture: amount,
+              ...(multicapture ? { final_capture: false } : {}),
+              expand: ['latest_charge'],
+            },
+            { idempotencyKey: key },
+          ),
+        snapshot,
       );
     }
     case 'refundPayment': {
@@ -181,8 +192,19 @@ function cancel(
       'InvalidOperation',
       `Nothing to cancel: the payment is ${pi.status}${pi.status === 'succeeded' ? '; refund it instead' : ''}.`,
     );
-  return perform(deps, payment, 'CancelAuthorization', 'cancel', pi.amount_capturable, (key) =>
-    deps.stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'requested_by_customer' }, { idempotencyKey: key }),
+  return perform(
+    deps,
+    payment,
+    'CancelAuthorization',
+    'cancel',
+    pi.amount_capturable,
+    (key) =>
+      deps.stripe.paymentIntents.cancel(
+        pi.id,
+        { cancellation_reason: 'requested_by_customer', expand: ['latest_charge'] },
+        { idempotencyKey: key },
+      ),
+    snapshot,
   );
 }
 
@@ -224,6 +246,8 @@ async function perform(
   name: string,
   amount: number,
   call: (idempotencyKey: string) => Promise<Stripe.PaymentIntent | Stripe.Refund>,
+  /** What Stripe showed before: with a PaymentIntent answer, its lists are reused, not read again. */
+  before?: PaymentIntentSnapshot,
 ): Promise<ModifyResult> {
   const earlier = payment.transactions.filter((t) => t.type === type).length;
   const key = `ct-op:${payment.id}:${name}:${amount}:${earlier}`;
@@ -266,10 +290,25 @@ async function perform(
     deps.log.warn({ paymentId: payment.id, paymentIntentId, operation: name, code }, 'operation refused by Stripe');
     return rejected(code, error.message);
   }
-  const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, {
-    refunds: true,
-    disputes: payment.transactions.some((t) => t.type === 'Chargeback'),
-  });
+  // A capture or cancel answers the PaymentIntent itself (its charge expanded), and changes no
+  // refund or dispute: nothing to read again. A refund answers the refund: read what it changed.
+  const answered = result.object === 'payment_intent' ? result : undefined;
+  const answeredCharge =
+    answered && typeof answered.latest_charge === 'object' && answered.latest_charge
+      ? answered.latest_charge
+      : undefined;
+  const snapshot =
+    answered && before && (answeredCharge || !answered.latest_charge)
+      ? {
+          paymentIntent: answered,
+          ...(answeredCharge ? { charge: answeredCharge } : {}),
+          ...(before.refunds ? { refunds: before.refunds } : {}),
+          ...(before.disputes ? { disputes: before.disputes } : {}),
+        }
+      : await loadSnapshot(deps.stripe, paymentIntentId, {
+          refunds: true,
+          disputes: payment.transactions.some((t) => t.type === 'Chargeback'),
+        });
   await deps.serial.serially(paymentIntentId, () => applySnapshot(deps.ct, payment, snapshot));
   deps.log.info({ paymentId: payment.id, paymentIntentId, operation: name, amount }, 'operation performed');
   if (result.object === 'refund')

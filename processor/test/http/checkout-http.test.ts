@@ -65,6 +65,26 @@ describe('session authentication of browser routes (D12)', () => {
   });
 });
 
+describe('request logs', () => {
+  it('one line per request, when it completes: method, path, status and time, never the session', async () => {
+    const { sessionId } = await checkout(world);
+    processor.logs.length = 0;
+    expect((await call(`${processor.url}/operations/config?probe=1`, { session: sessionId })).status).toBe(200);
+    const lines = processor.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.msg === 'incoming request')).toEqual([]);
+    const completed = lines.filter((l) => l.msg === 'request completed');
+    expect(completed).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        url: '/operations/config',
+        statusCode: 200,
+        responseTimeMs: expect.any(Number),
+      }),
+    ]);
+    expect(processor.logs.join('\n')).not.toContain(sessionId);
+  });
+});
+
 describe('GET /operations/config', () => {
   it('answers the publishable key and environment, and nothing secret', async () => {
     const { sessionId } = await checkout(world);

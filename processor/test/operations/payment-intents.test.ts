@@ -83,6 +83,31 @@ describe('capturePayment', () => {
     ]);
   });
 
+  it("records the capture from Stripe's answer: one read before, the capture, no read after", async () => {
+    const { paymentId } = await paid(manual);
+    await control(world, '/webhooks/pause');
+    try {
+      await resetCounters(world);
+      expect((await op(manual, paymentId, { action: 'capturePayment', amount: eur(2999) })).body.outcome).toBe(
+        'approved',
+      );
+      const byRoute = Object.fromEntries(
+        Object.entries((await counters(world, 'stripe')).byRoute).map(([route, { count }]) => [route, count]),
+      );
+      expect(byRoute).toEqual({
+        'GET /v1/payment_intents/:id': 1,
+        'GET /v1/refunds': 1,
+        'POST /v1/payment_intents/:id/capture': 1,
+      });
+      expect(await view(manual, paymentId)).toEqual([
+        { type: 'Authorization', state: 'Success', amount: 2999 },
+        { type: 'Charge', state: 'Success', amount: 2999 },
+      ]);
+    } finally {
+      await control(world, '/webhooks/resume');
+    }
+  });
+
   it('over-capture is rejected without calling Stripe', async () => {
     const { paymentId } = await paid(manual);
     await resetCounters(world);
