@@ -217,6 +217,30 @@ describe('D03 D04 D23: Stripe writes', () => {
     expect(found.data.map((p) => p.id)).toEqual([piIdOf(created.clientSecret)]);
   });
 
+  it('a payment left without its PaymentIntent (every Stripe answer lost) is adopted by a later attempt: one PaymentIntent, one payment', async () => {
+    const { sessionId, cartId } = await checkout(world);
+    // Stripe creates the PaymentIntent, but none of the client's three tries gets an answer back.
+    await call(`${world.sandbox.info.stripe}/_sandbox/faults`, {
+      json: { method: 'POST', path: '/v1/payment_intents', status: 500, times: 3, phase: 'after' },
+    });
+    const failed = await call(`${processor.url}/payments`, { session: sessionId, json: {} });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    // Meanwhile the attempt may still be running elsewhere: a retry is told to retry later.
+    const early = await call(`${processor.url}/payments`, { session: sessionId, json: {} });
+    expect(early.status).toBe(409);
+    // Once the attempt is clearly over, its payment is adopted; Stripe answers the PaymentIntent
+    // it made for it (same idempotency key) instead of making a second one.
+    await new Promise((resolve) => setTimeout(resolve, 30_500));
+    const adopted = await createPayment(processor, sessionId);
+    const payment = await ctPayment(processor, adopted.paymentReference);
+    expect(payment.interfaceId).toBe(piIdOf(adopted.clientSecret));
+    const found = await stripeFor(world).paymentIntents.search({ query: `metadata['ct_cart_id']:'${cartId}'` });
+    expect(found.data.map((p) => p.id)).toEqual([payment.interfaceId]);
+    expect(found.data[0]!.metadata.ct_payment_id).toBe(payment.id);
+    const cart = await processor.deps.sdk.ctAPI.cart.getCartById(cartId);
+    expect(cart.paymentInfo?.payments.map((p) => p.id)).toEqual([payment.id]);
+  }, 60_000);
+
   it('D23: one Stripe client per process with the API version pinned', () => {
     const client = processor.deps.stripe as unknown as { getApiField(name: string): unknown };
     expect(client.getApiField('version')).toBe('2026-10-28.endive');
