@@ -4,13 +4,17 @@
  * racing it into a version conflict. Across processes, commercetools' versions still guard
  * every write.
  */
-export function createSerialQueue() {
+export function createSerialQueue(options: { maxWaitMs?: number } = {}) {
+  // A task stuck on an unanswered upstream call must not hold the key's later tasks forever:
+  // past this they run anyway, still guarded by commercetools' versions.
+  const maxWaitMs = options.maxWaitMs ?? 15_000;
   const tails = new Map<string, Promise<unknown>>();
   const queued = new Map<string, { merge(hints: unknown): void; result: Promise<unknown> }>();
 
-  /** Runs `task` after every earlier task of the same key has settled. */
+  /** Runs `task` after every earlier task of the same key has settled (or `maxWaitMs` passed). */
   function serially<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = tails.get(key) ?? Promise.resolve();
+    const previous = tails.get(key);
+    const before = previous ? bounded(previous) : Promise.resolve();
     const run = before.then(task, task);
     const tail = run.then(
       () => undefined,
@@ -53,6 +57,15 @@ export function createSerialQueue() {
     });
     queued.set(key, entry);
     return entry.result;
+  }
+
+  function bounded(previous: Promise<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+    });
+    return Promise.race([previous, waited]).finally(() => clearTimeout(timer));
   }
 
   return { serially, coalesced };

@@ -36,6 +36,17 @@ describe('serial queue', () => {
     await expect(q.serially('a', async () => 'ok')).resolves.toBe('ok');
   });
 
+  it('a task stuck on an unanswered call holds the next one of its key for maxWaitMs at most', async () => {
+    const q = createSerialQueue({ maxWaitMs: 50 });
+    const stuck = gate();
+    void q.serially('a', () => stuck.opened);
+    const started = Date.now();
+    await q.serially('a', async () => undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(Date.now() - started).toBeLessThan(1000);
+    stuck.open();
+  });
+
   it('calls that arrive while a task runs share one follow-up task with their hints merged', async () => {
     const q = createSerialQueue();
     const running = gate();
