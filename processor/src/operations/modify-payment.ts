@@ -28,6 +28,10 @@ const rejected = (code: string, message: string): ModifyResult => ({
   errors: [{ code, message }],
 });
 
+/** A refund succeeds at once, later, or not at all. */
+const refundOutcome = (status: string | null): ModifyResult['outcome'] =>
+  status === 'succeeded' ? 'approved' : status === 'failed' || status === 'canceled' ? 'rejected' : 'received';
+
 /** Stripe-side figures the checks need, in Stripe's minor unit. */
 function figures(snapshot: PaymentIntentSnapshot) {
   const charge = snapshot.charge;
@@ -72,6 +76,21 @@ export async function modifyPayment(
   const money = (centAmount: number) =>
     toStripeAmount({ centAmount, currencyCode: currency, fractionDigits: payment.amountPlanned.fractionDigits }).amount;
   const f = figures(snapshot);
+  // Refunds carry the commercetools ids, so that a retry recognises its own (and only its own).
+  const refund = (amount: number, transactionId?: string) =>
+    perform(deps, payment, 'Refund', 'refund', amount, (key) =>
+      deps.stripe.refunds.create(
+        {
+          payment_intent: paymentIntentId,
+          amount,
+          metadata: {
+            [METADATA.paymentId]: payment.id,
+            ...(transactionId ? { [METADATA.transactionId]: transactionId } : {}),
+          },
+        },
+        { idempotencyKey: key },
+      ),
+    );
 
   switch (action.action) {
     case 'capturePayment': {
@@ -124,8 +143,8 @@ export async function modifyPayment(
         (r) =>
           r.amount === amount &&
           r.status !== 'failed' &&
-          r.metadata?.ct_payment_id === payment.id &&
-          (r.metadata?.ct_transaction_id ?? undefined) === action.transactionId &&
+          r.metadata?.[METADATA.paymentId] === payment.id &&
+          (r.metadata?.[METADATA.transactionId] ?? undefined) === action.transactionId &&
           !payment.transactions.some((t) => t.interactionId === r.id),
       );
       if (unrecordedRefund) return catchUp(deps, payment, snapshot, unrecordedRefund.status ?? undefined);
@@ -137,38 +156,20 @@ export async function modifyPayment(
           return rejected('InvalidOperation', `Transaction ${action.transactionId} is not a capture of this payment.`);
         const refundedOnCapture = (snapshot.refunds ?? [])
           .filter(
-            (r) => r.metadata?.ct_transaction_id === capture.id && r.status !== 'failed' && r.status !== 'canceled',
+            (r) =>
+              r.metadata?.[METADATA.transactionId] === capture.id && r.status !== 'failed' && r.status !== 'canceled',
           )
           .reduce((sum, r) => sum + r.amount, 0);
         const capLeft = money(capture.amount.centAmount) - refundedOnCapture;
         if (amount > capLeft)
           return rejected('InvalidAmount', `Refundable on capture ${capture.id}: ${capLeft}, requested: ${amount}.`);
       }
-      return perform(deps, payment, 'Refund', 'refund', amount, (key) =>
-        deps.stripe.refunds.create(
-          {
-            payment_intent: paymentIntentId,
-            amount,
-            metadata: {
-              ct_payment_id: payment.id,
-              ...(action.transactionId ? { ct_transaction_id: action.transactionId } : {}),
-            },
-          },
-          { idempotencyKey: key },
-        ),
-      );
+      return refund(amount, action.transactionId);
     }
     case 'cancelPayment':
       return cancel(deps, payment, snapshot);
     case 'reversePayment':
-      if (f.refundable > 0) {
-        return perform(deps, payment, 'Refund', 'refund', f.refundable, (key) =>
-          deps.stripe.refunds.create(
-            { payment_intent: paymentIntentId, amount: f.refundable, metadata: { ct_payment_id: payment.id } },
-            { idempotencyKey: key },
-          ),
-        );
-      }
+      if (f.refundable > 0) return refund(f.refundable);
       if (snapshot.paymentIntent.status === 'requires_capture') return cancel(deps, payment, snapshot);
       return rejected(
         'InvalidOperation',
@@ -233,9 +234,7 @@ async function catchUp(
     { paymentId: payment.id, paymentIntentId: snapshot.paymentIntent.id },
     'operation already done at Stripe: recorded',
   );
-  if (refundStatus && refundStatus !== 'succeeded')
-    return { outcome: refundStatus === 'failed' || refundStatus === 'canceled' ? 'rejected' : 'received' };
-  return { outcome: 'approved' };
+  return { outcome: refundStatus ? refundOutcome(refundStatus) : 'approved' };
 }
 
 /** Runs one Stripe write, then records what Stripe says (or the refusal). */
@@ -311,14 +310,5 @@ async function perform(
         });
   await deps.serial.serially(paymentIntentId, () => applySnapshot(deps.ct, payment, snapshot));
   deps.log.info({ paymentId: payment.id, paymentIntentId, operation: name, amount }, 'operation performed');
-  if (result.object === 'refund')
-    return {
-      outcome:
-        result.status === 'succeeded'
-          ? 'approved'
-          : result.status === 'failed' || result.status === 'canceled'
-            ? 'rejected'
-            : 'received',
-    };
-  return { outcome: 'approved' };
+  return { outcome: result.object === 'refund' ? refundOutcome(result.status) : 'approved' };
 }

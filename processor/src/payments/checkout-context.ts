@@ -18,4 +18,6 @@ export const METADATA = {
   checkoutTransactionItemId: 'ct_checkout_transaction_item_id',
   /** The order number the session reserved (`futureOrderNumber`), used when the order is created. */
   orderNumber: 'ct_order_number',
+  /** On refunds: the capture (commercetools Charge transaction) a refund was asked against. */
+  transactionId: 'ct_transaction_id',
 } as const;

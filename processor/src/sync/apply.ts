@@ -1,4 +1,4 @@
-import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
+import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
 import { fromStripeAmount } from '../stripe/money';
@@ -63,32 +63,7 @@ export function desiredCtTransactions(payment: Payment, snapshot: PaymentIntentS
   }));
 }
 
-export interface ApplyExtras extends Pick<PaymentFacts, 'card' | 'interactions'> {
-  /** `changes`: the interactions are recorded only along with another change (default `all`). */
-  recordInteraction?: 'changes' | 'all';
-}
-
-/** The update actions that bring a payment to what the snapshot implies. */
-export function snapshotPlan(
-  payment: Payment,
-  snapshot: PaymentIntentSnapshot,
-  extras: ApplyExtras = {},
-): (current: Payment) => PaymentUpdateAction[] {
-  const desired = desiredCtTransactions(payment, snapshot);
-  const method = paymentMethodType(snapshot);
-  const { interactions, recordInteraction, ...rest } = extras;
-  const facts: PaymentFacts = {
-    interfaceId: snapshot.paymentIntent.id,
-    statusCode: snapshot.paymentIntent.status,
-    ...(method ? { method } : {}),
-    ...rest,
-  };
-  return (current) => {
-    const actions = planPaymentActions(current, desired, facts);
-    if (!interactions?.length || (recordInteraction === 'changes' && actions.length === 0)) return actions;
-    return planPaymentActions(current, desired, { ...facts, interactions });
-  };
-}
+export type ApplyExtras = Pick<PaymentFacts, 'card' | 'interactions' | 'recordInteractions'>;
 
 /**
  * Makes the commercetools payment match the Stripe snapshot: one update with only what is
@@ -101,7 +76,15 @@ export async function applySnapshot(
   snapshot: PaymentIntentSnapshot,
   extras: ApplyExtras = {},
 ): Promise<Payment> {
-  return ct.updatePayment(payment, snapshotPlan(payment, snapshot, extras));
+  const desired = desiredCtTransactions(payment, snapshot);
+  const method = paymentMethodType(snapshot);
+  const facts: PaymentFacts = {
+    interfaceId: snapshot.paymentIntent.id,
+    statusCode: snapshot.paymentIntent.status,
+    ...(method ? { method } : {}),
+    ...extras,
+  };
+  return ct.updatePayment(payment, (current) => planPaymentActions(current, desired, facts));
 }
 
 /** Card details of the charge, in the fields of the SDK's predefined card-details type. */

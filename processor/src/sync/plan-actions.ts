@@ -35,6 +35,8 @@ export interface PaymentFacts {
   card?: { typeKey: string; fields: { brand?: string; lastFour?: string; expiryMonth?: number; expiryYear?: number } };
   /** The events that triggered this sync, each recorded once as an interface interaction (ids only). */
   interactions?: readonly { typeKey: string; fields: { interactionId: string; type: string; createdAt: string } }[];
+  /** `changes`: the interactions are recorded only along with another change (default `all`). */
+  recordInteractions?: 'changes' | 'all';
 }
 
 /** State moves commercetools accepts for a transaction. */
@@ -99,18 +101,6 @@ export function planPaymentActions(
       });
     }
   }
-  const recorded = new Set(payment.interfaceInteractions.map((i) => i.fields?.interactionId as unknown));
-  for (const interaction of facts.interactions ?? []) {
-    const id = interaction.fields.interactionId;
-    if (recorded.has(id)) continue;
-    recorded.add(id);
-    actions.push({
-      action: 'addInterfaceInteraction',
-      type: { typeId: 'type', key: interaction.typeKey },
-      fields: { ...interaction.fields },
-    });
-  }
-
   const currencyCode = payment.amountPlanned.currencyCode;
   for (const wanted of desired) {
     let tx = wanted;
@@ -143,6 +133,18 @@ export function planPaymentActions(
     if (existing.state !== tx.state && canMove(existing.state, tx.state)) {
       actions.push({ action: 'changeTransactionState', transactionId: existing.id, state: tx.state });
     }
+  }
+  if (facts.recordInteractions === 'changes' && actions.length === 0) return actions;
+  const recorded = new Set(payment.interfaceInteractions.map((i) => i.fields?.interactionId as unknown));
+  for (const interaction of facts.interactions ?? []) {
+    const id = interaction.fields.interactionId;
+    if (recorded.has(id)) continue;
+    recorded.add(id);
+    actions.push({
+      action: 'addInterfaceInteraction',
+      type: { typeId: 'type', key: interaction.typeKey },
+      fields: { ...interaction.fields },
+    });
   }
   return actions;
 }

@@ -39,7 +39,7 @@ export async function syncExtras(
     ...(card ? { card: { typeKey: CardDetailsTypeKey, fields: card } } : {}),
     ...(events.length > 0 && types.interactions && record !== 'none'
       ? {
-          recordInteraction: record,
+          recordInteractions: record,
           interactions: events.map((event) => ({
             typeKey: PaymentInterfaceInteractionTypeKey,
             fields: {

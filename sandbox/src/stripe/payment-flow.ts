@@ -215,19 +215,7 @@ export class PaymentFlow {
     if (result === 'succeeded') {
       charge.status = 'succeeded';
       charge.paid = true;
-      charge.balance_transaction = recordBalance(this.state, {
-        type: 'payment',
-        amount: charge.amount,
-        currency: charge.currency,
-        source: charge.id,
-      }).id;
-      pi.status = 'succeeded';
-      pi.amount_received = pi.amount;
-      this.state.captureCount.set(pi.id, 1);
-      this.state.emit('charge.succeeded', charge);
-      this.state.emit('payment_intent.succeeded', pi);
-      this.onCaptured(charge, method);
-      return pi;
+      return this.succeeded(pi, charge, method, 'payment');
     }
     charge.status = 'failed';
     charge.amount_captured = 0;
@@ -278,8 +266,18 @@ export class PaymentFlow {
     }
     charge.captured = true;
     charge.amount_captured = charge.amount;
+    return this.succeeded(pi, charge, method, 'charge');
+  }
+
+  /** The whole amount is collected: balance, PaymentIntent succeeded, its events. */
+  private succeeded(
+    pi: Stripe.PaymentIntent,
+    charge: Stripe.Charge,
+    method: TestMethod,
+    balanceType: 'payment' | 'charge',
+  ): Stripe.PaymentIntent {
     charge.balance_transaction = recordBalance(this.state, {
-      type: 'charge',
+      type: balanceType,
       amount: charge.amount,
       currency: charge.currency,
       source: charge.id,

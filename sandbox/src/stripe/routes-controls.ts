@@ -2,25 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Stripe from 'stripe';
 import { CONTROL_PREFIX } from '../controls/install';
 import { authenticate, keyOf } from './auth';
-import type { Captures } from './captures';
-import type { Disputes } from './disputes';
 import { invalid, missing } from './errors';
 import type { Params } from './form';
 import { idOf, paramsOf } from './http';
 import { challengeDonePage, challengePage, errorPage, redirectPage } from './pages';
-import type { PaymentFlow } from './payment-flow';
 import { PaymentIntents } from './payment-intents';
-import type { Refunds } from './refunds';
-import type { EmulatorState } from './state';
+import type { PaymentRouteDeps } from './routes-payments';
 import { DELIVERY_ORDERS, type Delivery, type DeliveryOrder } from './webhooks-delivery';
 
-export interface ControlDeps {
-  state: EmulatorState;
-  paymentIntents: PaymentIntents;
-  flow: PaymentFlow;
-  captures: Captures;
-  refunds: Refunds;
-  disputes: Disputes;
+export interface ControlDeps extends PaymentRouteDeps {
   delivery: Delivery;
   keys: { secret: string; publishable: string };
 }

@@ -4,27 +4,17 @@
  * Chromium driving the demo page, the enabler and the Stripe.js stand-in. Screenshots of each
  * final state go to test-artifacts/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/testing/spawn';
 import { canRunBrowser, launchChromium, typeCard } from '../stand-in/harness';
+import { startStack, type Stack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const maybe = canRunBrowser ? describe : describe.skip;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let start: ChildProcess | undefined;
+let stack: Stack | undefined;
 let browser: Browser | undefined;
 let demoUrl = '';
 let processorUrl = '';
@@ -34,40 +24,9 @@ const external: string[] = [];
 beforeAll(async () => {
   if (!canRunBrowser) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  const [ct, stripe, jwt, processor, demo] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  start = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      SANDBOX_CT_PORT: String(ct),
-      SANDBOX_STRIPE_PORT: String(stripe),
-      JWT_MOCK_PORT: String(jwt),
-      PROCESSOR_PORT: String(processor),
-      DEMO_PORT: String(demo),
-      SANDBOX_ASYNC_SETTLE_MS: '600000',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  start.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  start.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 40000);
-    const poll = setInterval(() => {
-      if (output.includes('Ctrl-C stops everything.')) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 100);
-  });
+  // Asynchronous payments stay processing until a test settles them.
+  stack = await startStack({ SANDBOX_ASYNC_SETTLE_MS: '600000' });
+  const output = stack.output;
   demoUrl = /demo checkout page\s+(\S+)/.exec(output)![1]!;
   processorUrl = /processor\s+(\S+)/.exec(output)![1]!;
   jwtUrl = /jwt-mock \(Merchant Center\)\s+(\S+)\/jwt\//.exec(output)![1]!;
@@ -76,11 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (start && start.exitCode === null) {
-    const exited = new Promise((resolve) => start!.once('exit', resolve));
-    start.kill('SIGINT');
-    await exited;
-  }
+  await stack?.stop();
 });
 
 async function shop(kind = 'dropin'): Promise<Page> {
