@@ -25,6 +25,16 @@ beforeAll(async () => {
   creds['OAuth2 token with manage_checkout_payment_intents'] = {
     authorization: `Bearer ${await oauthToken(world, 'manage_checkout_payment_intents:sandbox')}`,
   };
+  creds['OAuth2 token with manage_project'] = {
+    authorization: `Bearer ${await oauthToken(world, 'manage_project:sandbox')}`,
+  };
+  // The payments SDK drops the project suffix of scopes: another project's token must still fail.
+  creds["another project's token with manage_project"] = {
+    authorization: `Bearer ${await oauthToken(world, 'manage_project:other view_orders:sandbox')}`,
+  };
+  creds["another project's token with manage_checkout_payment_intents"] = {
+    authorization: `Bearer ${await oauthToken(world, 'manage_checkout_payment_intents:other')}`,
+  };
   creds['JWT with wrong issuer'] = {
     authorization: `Bearer ${await mcToken(world, { iss: 'https://evil.test', 'https://evil.test/claims/project_key': 'sandbox' })}`,
   };
@@ -53,7 +63,7 @@ const routes: Route[] = [
     method: 'POST',
     path: `/operations/payment-intents/${missingPayment}`,
     json: { actions: [{ action: 'cancelPayment' }] },
-    accepts: ['OAuth2 token with manage_checkout_payment_intents'],
+    accepts: ['OAuth2 token with manage_checkout_payment_intents', 'OAuth2 token with manage_project'],
   },
 ];
 
@@ -67,6 +77,9 @@ const cases = routes.flatMap((route) =>
     'inactive OAuth2 token',
     'OAuth2 token without the scope',
     'OAuth2 token with manage_checkout_payment_intents',
+    'OAuth2 token with manage_project',
+    "another project's token with manage_project",
+    "another project's token with manage_checkout_payment_intents",
     'JWT with wrong issuer',
     'JWT with wrong project key',
     'JWT with unknown kid',

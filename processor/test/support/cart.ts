@@ -1,0 +1,30 @@
+import type { Cart, Order } from '@commercetools/platform-sdk';
+import type { Processor } from './world';
+
+/** The shopper changes the quantity of the cart's first line item (another tab, the storefront). */
+export async function setQuantity(p: Processor, cartId: string, quantity: number): Promise<Cart> {
+  const api = p.deps.sdk.ctAPI.client;
+  const cart = (await api.carts().withId({ ID: cartId }).get().execute()).body;
+  const res = await api
+    .carts()
+    .withId({ ID: cartId })
+    .post({
+      body: {
+        version: cart.version,
+        actions: [{ action: 'changeLineItemQuantity', lineItemId: cart.lineItems[0]!.id, quantity }],
+      },
+    })
+    .execute();
+  return res.body;
+}
+
+export async function getCart(p: Processor, cartId: string): Promise<Cart> {
+  return (await p.deps.sdk.ctAPI.client.carts().withId({ ID: cartId }).get().execute()).body;
+}
+
+export async function ordersOf(p: Processor, cartId: string): Promise<Order[]> {
+  return (await p.deps.sdk.ctAPI.order.find(`cart(id="${cartId}")`)).results;
+}
+
+/** Gross total of a cart (what the shopper must pay), in cents. */
+export const cartTotal = (cart: Cart) => (cart.taxedPrice?.totalGross ?? cart.totalPrice).centAmount;
