@@ -1,310 +1,161 @@
 /**
- * Chaos consistency run: concurrent checkouts with random methods, capture modes and
- * operations while faults hit commercetools, Stripe and webhook delivery; after quiescence
- * (and a reconcile for dropped events) it checks the money invariants.
+ * Chaos consistency run: N processor replicas (their own OS processes) behind one Stripe webhook
+ * endpoint, concurrent checkouts and merchant operations while faults hit commercetools, Stripe,
+ * webhook delivery and the replicas themselves (kill -9). After quiescence and an operator's
+ * `reconcile`, an oracle of its own (the ledger of every request, and docs/payment-model.md
+ * written again in expectation.ts) checks the money invariants. Nothing of processor/src is
+ * imported: the connector is only reached over HTTP and through its commands.
  */
-import { desiredCtTransactions, loadSnapshot } from '../../src/sync/apply';
-import { planPaymentActions } from '../../src/sync/plan-actions';
-import { reconcile } from '../../src/sync/reconcile';
-import { browserConfirm } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, ctControl, ordersOfCart, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { stripeRead, type RunContext } from './calls';
+import { runCommand, startCluster } from './cluster';
+import { runCheckout } from './driver';
+import { clearFaults, FAULT_CLASSES, startBackgroundChaos, stripeControl, type FaultClass } from './faults';
+import { pool, send } from './http';
+import { checkInvariants, INVARIANTS, type Invariant, type Violation } from './invariants';
+import { Ledger } from './ledger';
+import { observe } from './observe';
+import { drawPlans, type Plan } from './plan';
+import { repaySample } from './repay';
+import { sleep, stream } from './rng';
 
 export interface ChaosOptions {
   checkouts: number;
   seed: number;
+  replicas: number;
   concurrency?: number;
+  /** Change plans so that every fault class is in one (default true). */
+  force?: boolean;
+  /** How many failed or released carts invariant (g) pays again (default 10). */
+  repay?: number;
+  /** Changes the drawn plans (to replay one kind of checkout while investigating). */
+  tweak?: (plans: Plan[]) => void;
 }
 
 export interface ChaosReport {
-  seed: number;
-  checkouts: number;
-  faults: Record<string, number>;
-  outcomes: Record<string, number>;
-  violations: string[];
+  options: Required<Omit<ChaosOptions, 'tweak'>>;
   durationMs: number;
+  phasesMs: Record<string, number>;
+  faults: Record<string, number>;
+  missingClasses: FaultClass[];
+  outcomes: Record<string, number>;
+  violations: Violation[];
+  byInvariant: Record<Invariant, number>;
+  reconcile: { code: number; summary: string };
+  webhooks: Record<string, Record<string, number>>;
+  replicaStartsMs: number[];
+  logLines: number;
+  /** The run's own failures (a checkout that crashed the driver): not verdicts on the connector. */
+  errors: string[];
+  command: string;
 }
 
-/** A small deterministic PRNG (mulberry32), so a seed replays the same run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
-  };
-}
-
-interface Ledger {
-  paymentId: string;
-  cartId: string;
-  processor: Processor;
-  refundsApproved: number;
-  captureApproved: number;
-}
-
-async function retry<T extends { status: number }>(run: () => Promise<T>, tries = 4): Promise<T> {
-  let last = await run();
-  for (let i = 1; i < tries && last.status >= 500; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100 * i));
-    last = await run();
-  }
-  return last;
-}
-
-export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+/** Until the emulator has had nothing to deliver for a while (retries included). */
+async function quiesce(ctx: RunContext, timeoutMs = 120_000): Promise<boolean> {
   const started = Date.now();
-  const random = rng(options.seed);
-  const faults: Record<string, number> = {};
-  const outcomes: Record<string, number> = {};
-  const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
-  const world: World = await startWorld();
-  const processors: Processor[] = [];
+  let quietSince: number | undefined;
+  while (Date.now() - started < timeoutMs) {
+    const status = await send(`${ctx.cluster.stripeUrl}/_sandbox/webhooks/status`);
+    if (status.body?.pending === 0) {
+      quietSince ??= Date.now();
+      if (Date.now() - quietSince > 500) return true;
+    } else quietSince = undefined;
+    await sleep(50);
+  }
+  ctx.ledger.outcomes.add('webhook deliveries did not settle');
+  return false;
+}
+
+/** Refunds still pending and payments still processing get their bank's answer (Stripe's moves). */
+async function settleLeftovers(ctx: RunContext, seed: number): Promise<void> {
+  const r = stream(seed, -2);
+  const { stripe } = ctx.cluster;
+  const refunds = await stripeRead(() => stripe.refunds.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 }));
+  for (const refund of refunds.filter((x) => x.status === 'pending')) {
+    const outcome = r.chance(0.75) ? 'succeeded' : 'failed';
+    await stripeControl(ctx, `/refunds/${refund.id}/settle`, { outcome });
+    ctx.ledger.faults.add('refundPending');
+    ctx.ledger.outcomes.add(`pending refund settled ${outcome}`);
+  }
+  const pis = await stripeRead(() => stripe.paymentIntents.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 }));
+  for (const pi of pis.filter((x) => x.status === 'processing')) {
+    await stripeControl(ctx, `/payment_intents/${pi.id}/settle`, {});
+    ctx.ledger.outcomes.add('processing payment settled after the run');
+  }
+}
+
+export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
+  const { tweak, ...rest } = input;
+  const options: Required<Omit<ChaosOptions, 'tweak'>> = { concurrency: 6, force: true, repay: 10, ...rest };
+  const started = Date.now();
+  const phasesMs: Record<string, number> = {};
+  let mark = started;
+  const phase = (name: string) => {
+    phasesMs[name] = Date.now() - mark;
+    mark = Date.now();
+  };
+  const cluster = await startCluster(options.replicas);
+  phase('start (sandbox, post-deploy, replicas)');
+  const ledger = new Ledger();
+  const ctx: RunContext = { cluster, ledger, seed: options.seed };
+  const errors: string[] = [];
   try {
-    const auto = await startWiredProcessor(world, {
-      STRIPE_CAPTURE_METHOD: 'automatic',
-      STRIPE_PAYMENT_METHOD_TYPES: 'card,sepa_debit',
+    const plans = drawPlans(options.seed, options.checkouts, options.force);
+    tweak?.(plans);
+    const background = startBackgroundChaos(ctx, stream(options.seed, -1));
+    await pool(plans, options.concurrency, async (plan) => {
+      try {
+        await runCheckout(ctx, plan);
+      } catch (error) {
+        errors.push(`checkout ${plan.index}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
     });
-    const manual = await startWiredProcessor(world, { STRIPE_CAPTURE_METHOD: 'manual' });
-    processors.push(auto, manual);
-    const token = await oauthToken(world, 'manage_checkout_payment_intents:sandbox');
-    const since = new Date(Date.now() - 60_000);
-    const ledgers: Ledger[] = [];
+    await background.stop();
+    await cluster.replicas.allUp();
+    phase('checkouts');
 
-    const injectFaults = async () => {
-      if (random.chance(0.3)) {
-        await ctControl(world, '/faults', {
-          method: 'POST',
-          path: '/sandbox/payments/*',
-          status: 409,
-          times: 1 + Math.floor(random.next() * 3),
-        });
-        count(faults, 'commercetools 409 on payment updates');
-      }
-      if (random.chance(0.15)) {
-        await ctControl(world, '/faults', { method: 'POST', path: '/sandbox/payments/*', status: 503, times: 4 });
-        count(faults, 'commercetools 503 on payment updates');
-      }
-      if (random.chance(0.2)) {
-        await control(world, '/faults', {
-          method: 'POST',
-          path: '/v1/payment_intents/*/capture',
-          status: 500,
-          times: 1,
-          phase: 'after',
-        });
-        count(faults, 'Stripe 500 after a capture (answer lost)');
-      }
-      if (random.chance(0.2)) {
-        await control(world, '/faults', { method: 'GET', path: '/v1/payment_intents/*', status: 429, times: 1 });
-        count(faults, 'Stripe 429 on reads');
-      }
-      if (random.chance(0.15)) {
-        await control(world, '/faults', { method: 'POST', path: '/v1/refunds', status: 500, times: 1, phase: 'after' });
-        count(faults, 'Stripe 500 after a refund (answer lost)');
-      }
-      if (random.chance(0.2)) {
-        await control(world, '/webhooks/settings', { copies: 2 });
-        count(faults, 'webhook duplicates');
-      } else {
-        await control(world, '/webhooks/settings', { copies: 1 });
-      }
-      if (random.chance(0.1)) {
-        await control(world, '/webhooks/settings', { dropNext: 2 });
-        count(faults, 'webhooks dropped (2 events)');
-      }
-    };
+    await settleLeftovers(ctx, options.seed);
+    const { unused } = await clearFaults(ctx);
+    if (unused > 0) ledger.outcomes.add('faults left unused at the end', unused);
+    await quiesce(ctx);
+    phase('quiescence');
+    const rec = await runCommand('src/cli/reconcile.ts', ['--since', '1h', '--json'], cluster.env, cluster.scan);
+    let summary = rec.stderr.trim().split('\n').at(-1) ?? '';
+    try {
+      const json = JSON.parse(rec.stdout) as Record<string, number>;
+      summary = `checked ${json.checked}, in sync ${json.inSync}, fixed ${json.fixed}, failed ${json.failed}, ignored ${json.ignored}`;
+    } catch {
+      // not JSON: the last line of stderr says why
+    }
+    await quiesce(ctx);
+    phase('reconcile');
+    await repaySample(ctx, stream(options.seed, -3), options.repay);
+    await quiesce(ctx);
+    phase('(g) paying again');
+    const state = await observe(ctx);
+    const violations = checkInvariants(state, ledger, cluster.scan);
+    phase('observe and check');
 
-    const outcomeOf = (res: {
-      status: number;
-      body: { outcome?: string; errors?: { code: string; message: string }[] };
-    }) =>
-      res.body?.outcome === 'rejected'
-        ? `rejected (${res.body.errors?.[0]?.message ?? '?'})`
-        : (res.body?.outcome ?? String(res.status));
-
-    const one = async () => {
-      await injectFaults();
-      const p = random.chance(0.5) ? auto : manual;
-      const method =
-        p === auto
-          ? random.pick(['pm_card_visa', 'pm_card_visa', 'pm_card_chargeDeclined', 'pm_sepa_debit'] as const)
-          : random.pick(['pm_card_visa', 'pm_card_visa', 'pm_card_chargeDeclined'] as const);
-      const { sessionId, cartId } = await checkout(world);
-      const created = await retry(() =>
-        call(`${p.url}/payments`, {
-          session: sessionId,
-          json: method === 'pm_sepa_debit' ? { paymentComponent: 'sepa_debit' } : {},
-        }),
-      );
-      if (created.status !== 200) {
-        count(outcomes, `create failed ${created.status}`);
-        return;
-      }
-      const ledger: Ledger = {
-        paymentId: created.body.paymentReference,
-        cartId,
-        processor: p,
-        refundsApproved: 0,
-        captureApproved: 0,
-      };
-      ledgers.push(ledger);
-      await browserConfirm(world, created.body.clientSecret, method);
-      const confirmed = await retry(() =>
-        call(`${p.url}/confirmPayments/${ledger.paymentId}`, { session: sessionId, json: {} }),
-      );
-      count(outcomes, `confirm ${confirmed.body?.outcome ?? confirmed.status}`);
-      const pi = (created.body.clientSecret as string).split('_secret_')[0]!;
-      const op = (action: Record<string, unknown>) =>
-        retry(() =>
-          call(`${p.url}/operations/payment-intents/${ledger.paymentId}`, {
-            headers: { authorization: `Bearer ${token}` },
-            json: { actions: [action] },
-          }),
-        );
-      if (method === 'pm_sepa_debit') {
-        await control(world, `/payment_intents/${pi}/settle`, { outcome: random.chance(0.8) ? 'succeeded' : 'failed' });
-        count(outcomes, 'async settled');
-      }
-      if (confirmed.body?.outcome !== 'approved') return;
-      if (p === manual) {
-        const choice = random.pick(['full', 'partial', 'cancel', 'concurrent'] as const);
-        const amount = choice === 'partial' ? 1000 + Math.floor(random.next() * 1000) : 2999;
-        if (choice === 'cancel') {
-          count(outcomes, `cancel ${outcomeOf(await op({ action: 'cancelPayment' }))}`);
-        } else if (choice === 'concurrent') {
-          // The same capture sent twice at once: one capture at Stripe.
-          const results = await Promise.all([
-            op({ action: 'capturePayment', amount: { centAmount: 2999, currencyCode: 'EUR' } }),
-            op({ action: 'capturePayment', amount: { centAmount: 2999, currencyCode: 'EUR' } }),
-          ]);
-          count(outcomes, `concurrent captures ${results.map((r) => r.body?.outcome ?? r.status).join('+')}`);
-        } else {
-          const res = await op({ action: 'capturePayment', amount: { centAmount: amount, currencyCode: 'EUR' } });
-          count(outcomes, `capture ${outcomeOf(res)}`);
-        }
-      } else if (random.chance(0.6)) {
-        for (let i = 0; i < 1 + Math.floor(random.next() * 2); i++) {
-          const res = await op({
-            action: 'refundPayment',
-            amount: { centAmount: 500 + Math.floor(random.next() * 500), currencyCode: 'EUR' },
-          });
-          count(outcomes, `refund ${res.body?.outcome ?? res.status}`);
-        }
-      }
-      if (random.chance(0.1)) {
-        const dispute = await call(`${world.sandbox.info.stripe}/_sandbox/payment_intents/${pi}/dispute`, { json: {} });
-        if (dispute.status === 200) {
-          count(faults, 'disputes');
-          await control(world, `/disputes/${dispute.body.id}/close`, { outcome: random.chance(0.5) ? 'won' : 'lost' });
-        }
-      }
-    };
-
-    const queue = Array.from({ length: options.checkouts }, (_, i) => i);
-    await Promise.all(
-      Array.from({ length: options.concurrency ?? 4 }, async () => {
-        while (queue.shift() !== undefined) await one();
-      }),
-    );
-
-    // Quiescence: faults off, deliveries drained, dropped events recovered by reconcile.
-    await call(`${world.sandbox.info.commercetools}/_sandbox/faults`, { method: 'DELETE' });
-    await call(`${world.sandbox.info.stripe}/_sandbox/faults`, { method: 'DELETE' });
-    await control(world, '/webhooks/settings', { copies: 1, dropNext: 0 });
-    await quiesce(world, 60_000);
-    const reconciled = await reconcile(auto.deps.payments, since);
-    count(outcomes, `reconcile fixed ${reconciled.fixed}`);
-    await quiesce(world, 60_000);
-
-    const violations = await check(ledgers, processors);
+    const byInvariant = Object.fromEntries(
+      Object.keys(INVARIANTS).map((k) => [k, violations.filter((v) => v.invariant === k).length]),
+    ) as Record<Invariant, number>;
+    const missingClasses = (Object.keys(FAULT_CLASSES) as FaultClass[]).filter((k) => ledger.faults.get(k) === 0);
     return {
-      seed: options.seed,
-      checkouts: options.checkouts,
-      faults,
-      outcomes,
-      violations,
+      options,
       durationMs: Date.now() - started,
+      phasesMs,
+      faults: ledger.faults.counts,
+      missingClasses,
+      outcomes: ledger.outcomes.counts,
+      violations,
+      byInvariant,
+      reconcile: { code: rec.code, summary },
+      webhooks: cluster.proxy.stats,
+      replicaStartsMs: cluster.replicas.all.flatMap((r) => r.startMs),
+      logLines: cluster.scan.lines,
+      errors,
+      command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.force ? '' : ' --no-force'}`,
     };
   } finally {
-    await Promise.all(processors.map((p) => p.close()));
-    await world.stop();
+    await cluster.stop();
   }
-}
-
-async function check(ledgers: Ledger[], processors: Processor[]): Promise<string[]> {
-  const violations: string[] = [];
-  const p = processors[0]!;
-  for (const ledger of ledgers) {
-    const payment = await p.deps.sdk.ctAPI.payment.getPaymentById(ledger.paymentId);
-    const id = `payment ${payment.id}`;
-    if (!payment.interfaceId) {
-      violations.push(`${id}: no PaymentIntent linked`);
-      continue;
-    }
-    const snapshot = await loadSnapshot(p.deps.stripe, payment.interfaceId, { refunds: true, disputes: true });
-    // 5. the PaymentIntent is this payment's
-    if (snapshot.paymentIntent.metadata.ct_payment_id !== payment.id)
-      violations.push(`${id}: PaymentIntent ${payment.interfaceId} names another payment`);
-    // 1. commercetools equals what Stripe implies
-    const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
-      interfaceId: payment.interfaceId,
-    }).filter((a) => ['addTransaction', 'changeTransactionState'].includes(a.action));
-    if (drift.length > 0) violations.push(`${id}: differs from Stripe (${drift.map((a) => a.action).join(', ')})`);
-    // 3. refunded ≤ captured ≤ authorized
-    const sum = (type: string) =>
-      payment.transactions
-        .filter((t) => t.type === type && t.state === 'Success')
-        .reduce((s, t) => s + t.amount.centAmount, 0);
-    const authorized = sum('Authorization');
-    const captured = sum('Charge');
-    const refunded = sum('Refund');
-    if (!(refunded <= captured && captured <= authorized)) {
-      violations.push(`${id}: refunded ${refunded}, captured ${captured}, authorized ${authorized}`);
-    }
-    // 2. no Stripe operation twice: captures never exceed the authorization, refunds the capture
-    const charge = snapshot.charge;
-    if (charge && charge.amount_captured > charge.amount)
-      violations.push(`${id}: captured more than authorized at Stripe`);
-    const stripeRefunded = (snapshot.refunds ?? [])
-      .filter((r) => r.status !== 'failed')
-      .reduce((s, r) => s + r.amount, 0);
-    if (charge && stripeRefunded > charge.amount_captured)
-      violations.push(`${id}: refunded more than captured at Stripe`);
-    // 4. at most one order per cart, and only for authorized payments
-    const orders = await ordersOfCart(p, ledger.cartId);
-    if (orders.length > 1) violations.push(`${id}: ${orders.length} orders for cart ${ledger.cartId}`);
-    const wasAuthorized =
-      ['requires_capture', 'succeeded'].includes(snapshot.paymentIntent.status) ||
-      Boolean(charge?.status === 'succeeded');
-    if (orders.length > 0 && !wasAuthorized) violations.push(`${id}: an order for a payment that was never authorized`);
-  }
-  // 6. no secret, client secret or raw payload in the logs
-  const logs = processors.flatMap((x) => x.logs).join('\n');
-  if (/sk_test_sandbox|whsec_|_secret_[A-Za-z0-9]|"object":"payment_intent"/.test(logs))
-    violations.push('logs contain a secret or a raw payload');
-  return violations;
-}
-
-export function printChaos(report: ChaosReport): string {
-  const rows = (map: Record<string, number>) => Object.entries(map).map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`);
-  return [
-    `chaos run: ${report.checkouts} checkouts, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s`,
-    'faults injected:',
-    ...rows(report.faults),
-    'outcomes:',
-    ...rows(report.outcomes),
-    `violations: ${report.violations.length}`,
-    ...report.violations.map((v) => `  - ${v}`),
-    `replay with: npm run chaos -- --checkouts ${report.checkouts} --seed ${report.seed}`,
-    '',
-  ].join('\n');
 }

@@ -1,26 +1,46 @@
-import { printChaos, runChaos } from './chaos';
+import { runChaos } from './chaos';
+import { printChaos } from './report';
 
-/** `npm run chaos -- --checkouts N --seed S [--concurrency C]`; exits 1 on any violation. */
+const USAGE =
+  'usage: npm run chaos -- [--replicas 3] [--checkouts 50] [--seed S] [--concurrency 6] [--repay 10] [--examples 5] [--no-force]';
+
+/**
+ * `npm run chaos -- --replicas 3 --checkouts 1000 --seed S [--concurrency C]`; exits 1 on any
+ * violation (or when the run itself failed), 2 on bad usage.
+ */
 async function main(argv: string[]): Promise<number> {
-  const value = (name: string, fallback: number) => {
+  const known = ['replicas', 'checkouts', 'seed', 'concurrency', 'repay', 'examples'];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.replace(/^--/, '');
+    if (name === 'no-force') continue;
+    if (!argv[i]!.startsWith('--') || !known.includes(name) || argv[i + 1] === undefined) {
+      process.stderr.write(`unknown or incomplete argument: ${argv[i]}\n${USAGE}\n`);
+      return 2;
+    }
+    i++;
+  }
+  const value = (name: string, fallback: number, min = 0) => {
     const i = argv.indexOf(`--${name}`);
     const n = i >= 0 ? Number(argv[i + 1]) : fallback;
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
     return n;
   };
   const report = await runChaos({
-    checkouts: value('checkouts', 50),
+    replicas: value('replicas', 3, 1),
+    checkouts: value('checkouts', 50, 1),
     seed: value('seed', Date.now() % 1_000_000),
-    concurrency: value('concurrency', 4),
+    concurrency: value('concurrency', 6, 1),
+    repay: value('repay', 10),
+    force: !argv.includes('--no-force'),
   });
-  process.stdout.write(printChaos(report));
-  return report.violations.length === 0 ? 0 : 1;
+  process.stdout.write(printChaos(report, value('examples', 5)));
+  return report.violations.length === 0 && report.errors.length === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`chaos failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(2);
   },
 );
