@@ -46,6 +46,8 @@ export interface ChaosReport {
   logLines: number;
   /** The run's own failures (a checkout that crashed the driver): not verdicts on the connector. */
   errors: string[];
+  /** The ledger, for a dump (`--dump file`). */
+  ledger: Ledger;
   command: string;
 }
 
@@ -153,6 +155,7 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
       replicaStartsMs: cluster.replicas.all.flatMap((r) => r.startMs),
       logLines: cluster.scan.lines,
       errors,
+      ledger,
       command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.force ? '' : ' --no-force'}`,
     };
   } finally {

@@ -1,15 +1,16 @@
+import { writeFileSync } from 'node:fs';
 import { runChaos } from './chaos';
 import { printChaos } from './report';
 
 const USAGE =
-  'usage: npm run chaos -- [--replicas 3] [--checkouts 50] [--seed S] [--concurrency 6] [--repay 10] [--examples 5] [--no-force]';
+  'usage: npm run chaos -- [--replicas 3] [--checkouts 50] [--seed S] [--concurrency 6] [--repay 10] [--examples 5] [--dump file.json] [--no-force]';
 
 /**
  * `npm run chaos -- --replicas 3 --checkouts 1000 --seed S [--concurrency C]`; exits 1 on any
  * violation (or when the run itself failed), 2 on bad usage.
  */
 async function main(argv: string[]): Promise<number> {
-  const known = ['replicas', 'checkouts', 'seed', 'concurrency', 'repay', 'examples'];
+  const known = ['replicas', 'checkouts', 'seed', 'concurrency', 'repay', 'examples', 'dump'];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
     if (name === 'no-force') continue;
@@ -34,6 +35,11 @@ async function main(argv: string[]): Promise<number> {
     force: !argv.includes('--no-force'),
   });
   process.stdout.write(printChaos(report, value('examples', 5)));
+  const dump = argv.indexOf('--dump');
+  if (dump >= 0) {
+    const { ledger, ...rest } = report;
+    writeFileSync(argv[dump + 1]!, JSON.stringify({ ...rest, checkouts: ledger.checkouts }, null, 1));
+  }
   return report.violations.length === 0 && report.errors.length === 0 ? 0 : 1;
 }
 

@@ -81,8 +81,11 @@ export async function runCheckout(ctx: RunContext, plan: Plan): Promise<void> {
     const again = await createPayment(ctx, r, plan, checkout, component);
     if (!again) return;
     payment = again;
-    await pay(ctx, r, checkout, payment, 'pm_card_visa');
+    shopper = await pay(ctx, r, checkout, payment, 'pm_card_visa');
   }
+  // A payment confirmed for another amount than the cart's must be released by the connector:
+  // the merchant has nothing to do with it.
+  if (shopper.amount !== shopper.cartAmount) return;
   const st = await piState(ctx, payment.paymentIntentId);
   if (!['requires_capture', 'succeeded'].includes(st.pi.status)) return;
   await runSteps(ctx, r, plan, checkout, payment);

@@ -74,7 +74,15 @@ function orders(state: FinalState, checkout: CheckoutRecord, add: (subject: stri
     add(subject, `${live.length} payments hold money for one cart: ${live.map((f) => f.pi.id).join(', ')}`);
   const order = list[0];
   const f = live[0] ?? kept.at(-1);
-  if (order && !f) add(subject, `order ${order.id} for a released or unpaid payment`);
+  if (order && !f) {
+    const changed = pis.find((x) => isAuthorized(x) && needsRelease(checkout, x));
+    add(
+      subject,
+      changed
+        ? `order ${order.id} although ${changed.pi.id} was authorized for ${changed.charge!.amount} while the cart asked another amount`
+        : `order ${order.id} for a released or unpaid payment`,
+    );
+  }
   if (order && f) {
     const total = (order.taxedPrice?.totalGross ?? order.totalPrice).centAmount;
     const authorized = toCt(f.charge!.amount, f.pi.currency, order.totalPrice.fractionDigits);

@@ -128,10 +128,8 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
     !(c.release && c.used.size > 0) &&
     (c.refundId ? c.refundId === m.id : true) &&
     (c.amount === undefined || c.amount === m.amount || m.kind === 'cancel') &&
-    // A release refunds everything and says why; an automatic cancel is the expiry's.
-    (c.release
-      ? m.kind === 'cancel' || (m.cartChanged === true && m.amount === f.charge?.amount_captured)
-      : m.cartChanged !== true) &&
+    // A release refunds what is left and says why; an automatic cancel is the expiry's.
+    (c.release ? m.kind === 'cancel' || m.cartChanged === true : m.cartChanged !== true) &&
     (m.kind !== 'cancel' || Boolean(c.automatic) === Boolean(m.automatic));
   const owner = new Map<Movement, Cause>();
   // Exact causes before "any amount" ones, so that a reversal never takes another operation's refund.
@@ -176,7 +174,10 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
   }
   for (const op of ops) {
     const said = new Set(op.requests.map((q) => q.outcome).filter(Boolean));
-    if (said.has('rejected') && (said.has('approved') || said.has('received')))
+    // Keyless copies sent together are one operation only if the second arrived before the
+    // first was answered: then a refusal of the second is honest (it moved nothing, see above).
+    const together = op.tags.includes('concurrent-keyless');
+    if (!together && said.has('rejected') && (said.has('approved') || said.has('received')))
       flag('h', `operation #${op.id} ${op.action} answered both ${[...said].join(' and ')}`);
     if (op.tags.includes('key-other-body') && answerOf(op) !== 'invalid')
       flag('h', `operation #${op.id}: a used Idempotency-Key with another body was answered ${outcomes(op)}, not 400`);

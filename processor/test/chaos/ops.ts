@@ -155,11 +155,25 @@ async function runStep(
       return true;
     }
     case 'concurrent': {
-      const chosen = anyOp();
+      // With a key the two copies are one operation whatever the timing. Without one they are
+      // one only while the first is unanswered, which the caller cannot see: keyless copies ask
+      // for what a second operation could not get anyway (all that is capturable or refundable).
+      const withKey = keyed();
+      const chosen: [OpAction, number | undefined, OperateOptions?] | undefined = withKey
+        ? anyOp()
+        : capturable > 0
+          ? ['capturePayment', capturable]
+          : st.refundable > 0
+            ? ['refundPayment', st.refundable]
+            : undefined;
       if (!chosen) return false;
       const [action, amount] = chosen;
       // Both copies may go to any replica: a partial capture is then final on an automatic one.
-      await op(action, amount, { concurrent: true, tags: ['concurrent'] });
+      await op(action, amount, {
+        concurrent: true,
+        keyed: withKey,
+        tags: [withKey ? 'concurrent' : 'concurrent-keyless'],
+      });
       ctx.ledger.faults.add('concurrentOp');
       return true;
     }

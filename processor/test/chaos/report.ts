@@ -7,6 +7,20 @@ const rows = (map: Record<string, number>, label: (k: string) => string = (k) =>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `  ${String(v).padStart(6)}  ${label(k)}`);
 
+/** Violations of one invariant grouped by the shape of their reason (ids and amounts left out). */
+function kinds(list: ChaosReport['violations']): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const v of list) {
+    const kind = v.reason
+      .replace(/\b(pi|re|txn|ch|dp)_[A-Za-z0-9]+/g, '…')
+      .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
+      .replace(/#?\d+/g, 'N')
+      .slice(0, 140);
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+}
+
 /** The run in a form a person reads: faults, outcomes, violations with examples, how to replay. */
 export function printChaos(report: ChaosReport, examples = 5): string {
   const o = report.options;
@@ -38,6 +52,7 @@ export function printChaos(report: ChaosReport, examples = 5): string {
   for (const key of Object.keys(INVARIANTS) as Invariant[]) {
     const list = report.violations.filter((v) => v.invariant === key);
     lines.push(`  ${String(list.length).padStart(6)}  ${INVARIANTS[key]}`);
+    for (const [kind, n] of kinds(list)) lines.push(`            ${String(n).padStart(5)} × ${kind}`);
     for (const v of list.slice(0, examples)) lines.push(`            - ${v.subject}: ${v.reason}`);
     if (list.length > examples) lines.push(`            … and ${list.length - examples} more`);
   }
