@@ -113,6 +113,7 @@ export async function createPayment(
     replica: res.replica.name,
     cartAmount: checkout.cartAmount,
     piAmount: pi.amount,
+    beforeConfirm: checkout.shopper.length === 0,
   };
   checkout.payments.push(record);
   paymentSecrets.set(paymentIntentId, res.body.clientSecret);

@@ -93,6 +93,9 @@ function orders(state: FinalState, checkout: CheckoutRecord, add: (subject: stri
   }
   const clean = f && f.refunds.length === 0 && released(f) === 0 && f.pi.status !== 'canceled';
   if (!order && clean) add(subject, `no order for the payment authorized for the cart (${f.pi.id})`);
+  const opened = new Set(checkout.payments.filter((p) => p.beforeConfirm).map((p) => p.paymentIntentId));
+  if (opened.size > 1)
+    add(subject, `POST /payments repeated after cart changes made ${opened.size} PaymentIntents, not one`);
   for (const p of checkout.payments)
     if (p.piAmount !== p.cartAmount)
       add(

@@ -55,6 +55,8 @@ export interface PaymentRecord {
   cartAmount: number;
   /** The PaymentIntent's amount read from Stripe right after the answer. */
   piAmount: number;
+  /** Asked before the shopper confirmed anything (the repeats of a changed cart). */
+  beforeConfirm: boolean;
 }
 
 /** One confirmation by the shopper in the browser (Stripe.js), and what the processor said after. */

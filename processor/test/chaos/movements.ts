@@ -40,14 +40,14 @@ interface Cause {
 }
 
 /** The shopper's confirmation that must be released: authorized for another amount than the cart asked. */
-export const needsRelease = (checkout: CheckoutRecord | undefined, f: PiFinal) =>
-  isAuthorized(f) &&
-  (checkout?.shopper ?? []).some(
-    (s) =>
-      s.paymentIntentId === f.pi.id &&
-      s.amount !== s.cartAmount &&
-      ['succeeded', 'requires_capture', 'processing'].includes(s.stripe),
-  );
+export function needsRelease(checkout: CheckoutRecord | undefined, f: PiFinal): boolean {
+  // The confirmation that authorized: the last one Stripe accepted (an earlier attempt may have
+  // failed later, as a SEPA debit does, and the PaymentIntent been paid again).
+  const authorizing = (checkout?.shopper ?? [])
+    .filter((s) => s.paymentIntentId === f.pi.id && ['succeeded', 'requires_capture', 'processing'].includes(s.stripe))
+    .at(-1);
+  return isAuthorized(f) && authorizing !== undefined && authorizing.amount !== authorizing.cartAmount;
+}
 
 export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined): Finding[] {
   const pi = f.pi;

@@ -35,7 +35,10 @@ async function holdsMoney(ctx: RunContext, checkout: CheckoutRecord): Promise<bo
   for (const id of new Set(checkout.payments.map((p) => p.paymentIntentId))) {
     const st = await piState(ctx, id);
     if (['processing', 'requires_capture', 'succeeded'].includes(st.pi.status)) {
-      const changed = checkout.shopper.some((s) => s.paymentIntentId === id && s.amount !== s.cartAmount);
+      const authorizing = checkout.shopper
+        .filter((s) => s.paymentIntentId === id && ['succeeded', 'requires_capture', 'processing'].includes(s.stripe))
+        .at(-1);
+      const changed = authorizing !== undefined && authorizing.amount !== authorizing.cartAmount;
       if (!changed) return true;
     }
   }
