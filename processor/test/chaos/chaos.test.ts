@@ -7,7 +7,7 @@ import { printChaos } from './report';
 it('chaos: replicas under faults keep every money invariant', async () => {
   const report = await runChaos({
     replicas: 2,
-    checkouts: 28,
+    checkouts: 36,
     seed: Number(process.env.CHAOS_SEED ?? 20261130),
     concurrency: 6,
     repay: 4,

@@ -132,6 +132,9 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     phase('reconcile');
     await repaySample(ctx, stream(options.seed, -3), options.repay);
     await quiesce(ctx);
+    // Work a replica may still finish after answering its last webhook (an order, a state).
+    await sleep(1000);
+    await quiesce(ctx);
     phase('(g) paying again');
     const state = await observe(ctx);
     const violations = checkInvariants(state, ledger, cluster.scan);
