@@ -6,7 +6,8 @@ import { parseSince, reconcile } from '../sync/reconcile';
 
 /**
  * `npm run reconcile -- --since 24h [--dry-run] [--json]`: brings every commercetools payment of
- * the window back in line with Stripe. Exits 1 when something could not be fixed, 2 on bad usage.
+ * the window back in line with Stripe. Exits 1 when something could not be fixed or a
+ * PaymentIntent names a commercetools payment that does not exist, 2 on bad usage.
  */
 async function main(argv: string[]): Promise<number> {
   loadDotenv({ quiet: true });
@@ -42,14 +43,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Reconcile since ${report.since}${dryRun ? ' (dry run: nothing changed)' : ''}\n`);
     for (const item of report.items.filter((i) => i.result !== 'in-sync')) {
       process.stdout.write(
-        `  ${item.result.padEnd(9)} ${item.paymentIntentId} → ${item.paymentId ?? '?'} ${item.drift.join(', ')}${item.error ? ` (${item.error})` : ''}\n`,
+        `  ${item.result.padEnd(15)} ${item.paymentIntentId} → ${item.paymentId ?? '?'} ${item.drift.join(', ')}${item.error ? ` (${item.error})` : ''}\n`,
       );
     }
     process.stdout.write(
-      `checked ${report.checked}, in sync ${report.inSync}, ${dryRun ? 'would fix' : 'fixed'} ${report.fixed}, failed ${report.failed}, ignored ${report.ignored}\n`,
+      `checked ${report.checked}, in sync ${report.inSync}, ${dryRun ? 'would fix' : 'fixed'} ${report.fixed}, failed ${report.failed}, ignored ${report.ignored}, payment missing ${report.missing}\n`,
     );
   }
-  return report.failed > 0 ? 1 : 0;
+  return report.failed > 0 || report.missing > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

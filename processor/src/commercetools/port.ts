@@ -29,6 +29,11 @@ export interface CommercetoolsPort {
    * read again and the plan recomputed, so actions are always relative to the current state.
    */
   updatePayment(payment: Payment, plan: (current: Payment) => PaymentUpdateAction[]): Promise<Payment>;
+  /**
+   * One version-guarded update, no retry: a version conflict is thrown (see `isConflict`), so that
+   * the caller re-plans from fresh reads of everything the plan depends on (Stripe included).
+   */
+  writePayment(payment: Pick<Payment, 'id' | 'version'>, actions: PaymentUpdateAction[]): Promise<Payment>;
   addPaymentToCart(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
   findPaymentsByInterfaceId(interfaceId: string): Promise<Payment[]>;
   getCart(cartId: string): Promise<Cart>;
@@ -81,7 +86,17 @@ export function isConflict(error: unknown): boolean {
   return statusOf(error) === 409;
 }
 
-const backoff = (attempt: number) =>
+/** commercetools refused a create because a resource with the same key exists (DuplicateField on `key`). */
+export function isDuplicateKey(error: unknown): boolean {
+  const fields = (error as { fields?: unknown }).fields;
+  return (
+    statusOf(error) === 400 &&
+    Array.isArray(fields) &&
+    fields.some((f: { code?: unknown; field?: unknown }) => f?.code === 'DuplicateField' && f?.field === 'key')
+  );
+}
+
+export const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
 
 export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPort {
@@ -113,6 +128,11 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
         }
       }
     },
+
+    writePayment: async (payment, actions) =>
+      recent.remember(
+        await api.payment.updatePayment({ resource: { id: payment.id, version: payment.version }, actions }),
+      ),
 
     async addPaymentToCart(cart, paymentId) {
       let version = cart.version;

@@ -20,4 +20,8 @@ export const METADATA = {
   orderNumber: 'ct_order_number',
   /** On refunds: the capture (commercetools Charge transaction) a refund was asked against. */
   transactionId: 'ct_transaction_id',
+  /** On refunds: the operation request (recorded on the commercetools payment) that asked for it. */
+  operation: 'ct_operation',
+  /** On refunds the connector makes on its own: why (`cart_changed`). */
+  reason: 'ct_reason',
 } as const;

@@ -1,9 +1,9 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
+import { statusOf } from '../commercetools/port';
 import { notFound } from '../errors/app-error';
-import { toStripeAmount } from '../stripe/money';
-import { applySnapshot } from '../sync/apply';
-import { syncExtras } from '../sync/sync-payment-intent';
+import { classifyStripeError } from '../stripe/errors';
+import { converge, type Converged } from '../sync/converge';
 import { METADATA, type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from './deps';
 
@@ -45,21 +45,17 @@ function mismatch(
   if (pi.metadata[METADATA.cartId] !== ctx.cartId) return "The payment does not belong to this session's cart.";
   if (pi.metadata[METADATA.projectKey] !== deps.config.commercetools.projectKey)
     return 'The PaymentIntent belongs to another project.';
-  const expected = toStripeAmount({
-    centAmount: payment.amountPlanned.centAmount,
-    currencyCode: payment.amountPlanned.currencyCode,
-    fractionDigits: payment.amountPlanned.fractionDigits,
-  });
-  if (expected.currency !== pi.currency || expected.amount !== pi.amount) {
-    return `The PaymentIntent is for ${pi.amount} ${pi.currency}, the payment for ${expected.amount} ${expected.currency}.`;
-  }
+  // The amount is not compared with the payment's amountPlanned: what counts is the cart's amount
+  // to pay now, which converge holds the authorization against (and releases it when it differs).
   return undefined;
 }
 
 /**
  * `POST /confirmPayments/:paymentReference`: after the browser confirmed with Stripe, checks
  * the PaymentIntent against Stripe and commercetools (D18) and records what it implies, with
- * the same mapping the webhooks use. A decline is an outcome, not an error.
+ * the same path the webhooks use, in turn with them (Stripe is read once the syncs of this
+ * PaymentIntent that came first are done). A decline is an outcome, not an error; so is a
+ * payment released because the cart changed while the shopper paid (`cart_changed`).
  */
 export async function confirmPayment(
   deps: PaymentsDeps,
@@ -69,52 +65,68 @@ export async function confirmPayment(
   const { ct, stripe } = deps;
   const ref = input.paymentReference;
   const retrieve = (id: string) => stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] });
-
   const load = () =>
     ct.getPayment(ref).catch((error: unknown) => {
-      if ((error as { httpErrorStatus?: number }).httpErrorStatus === 404) throw notFound(`Payment ${ref}`);
+      if (statusOf(error) === 404) throw notFound(`Payment ${ref}`);
       throw error;
     });
-  // The copy this process wrote moments ago (POST /payments) is enough to check against; only
-  // when the check fails is commercetools asked, so that an outdated copy never refuses a payment.
+
+  // The copy this process wrote moments ago (POST /payments) names the PaymentIntent; without it,
+  // the browser's word or commercetools does.
   const cached = ct.recentPayment(ref);
-  const [first, early] = await Promise.all([
-    cached ?? load(),
-    input.paymentIntentId ? retrieve(input.paymentIntentId).catch(() => undefined) : Promise.resolve(undefined),
-  ]);
+  let fresh: Payment | undefined;
+  const loadFresh = async () => (fresh ??= await load());
+  const queueKey = input.paymentIntentId ?? cached?.interfaceId ?? (await loadFresh()).interfaceId;
+  if (!queueKey?.startsWith('pi_')) return refuse(deps, ctx, await loadFresh(), 'The payment has no PaymentIntent.');
 
-  const check = async (payment: Payment): Promise<{ problem: string } | { pi: Stripe.PaymentIntent }> => {
-    if (!payment.interfaceId?.startsWith('pi_')) return { problem: 'The payment has no PaymentIntent.' };
-    if (input.paymentIntentId && input.paymentIntentId !== payment.interfaceId) {
-      return { problem: 'The PaymentIntent is not the one of this payment.' };
+  return deps.serial.serially(queueKey, async () => {
+    const [first, pi] = await Promise.all([
+      fresh ?? cached ?? loadFresh(),
+      retrieve(queueKey).catch((error: unknown) => {
+        if (classifyStripeError(error) === 'not-found') return undefined;
+        throw error;
+      }),
+    ]);
+    let payment = first;
+    if (!pi) return refuse(deps, ctx, payment, 'The PaymentIntent is not the one of this payment.');
+    let problem = mismatch(deps, ctx, payment, pi);
+    // An outdated copy must never refuse a payment: ask commercetools before refusing.
+    if (problem && payment !== fresh) {
+      payment = await loadFresh();
+      problem = mismatch(deps, ctx, payment, pi);
     }
-    const pi = early?.id === payment.interfaceId ? early : await retrieve(payment.interfaceId);
-    const problem = mismatch(deps, ctx, payment, pi);
-    return problem ? { problem } : { pi };
-  };
-  let payment = first;
-  let checked = await check(payment);
-  if ('problem' in checked && cached) {
-    payment = await load();
-    checked = await check(payment);
-  }
-  if ('problem' in checked) {
-    deps.log.warn(
-      { paymentId: payment.id, paymentIntentId: payment.interfaceId, cartId: ctx.cartId, problem: checked.problem },
-      'confirm refused',
-    );
-    return rejected(ref, 'payment_mismatch', checked.problem);
-  }
-  const { pi } = checked;
+    if (problem) return refuse(deps, ctx, payment, problem);
 
-  const charge = typeof pi.latest_charge === 'object' && pi.latest_charge ? pi.latest_charge : undefined;
-  const snapshot = { paymentIntent: pi, ...(charge ? { charge } : {}) };
-  const extras = await syncExtras(deps, snapshot);
-  // After any sync of this PaymentIntent in flight here (its webhooks race the browser).
-  await deps.serial.serially(pi.id, () => applySnapshot(ct, payment, snapshot, extras));
-  deps.log.info({ paymentId: payment.id, paymentIntentId: pi.id, status: pi.status }, 'payment confirmed');
+    const charge = typeof pi.latest_charge === 'object' && pi.latest_charge ? pi.latest_charge : undefined;
+    const converged = await converge(deps, payment.id, pi.id, {
+      snapshot: { paymentIntent: pi, ...(charge ? { charge } : {}) },
+      payment,
+    });
+    const now = converged.snapshot.paymentIntent;
+    deps.log.info({ paymentId: payment.id, paymentIntentId: now.id, status: now.status }, 'payment confirmed');
+    return outcomeOf(ref, converged);
+  });
+}
 
+function refuse(deps: PaymentsDeps, ctx: CheckoutContext, payment: Payment, problem: string): ConfirmPaymentResult {
+  deps.log.warn(
+    { paymentId: payment.id, paymentIntentId: payment.interfaceId, cartId: ctx.cartId, problem },
+    'confirm refused',
+  );
+  return rejected(payment.id, 'payment_mismatch', problem);
+}
+
+function outcomeOf(ref: string, converged: Converged): ConfirmPaymentResult {
+  const pi = converged.snapshot.paymentIntent;
   const base = { paymentReference: ref, paymentIntentStatus: pi.status };
+  if (converged.releasedForCartChange) {
+    return rejected(
+      ref,
+      'cart_changed',
+      'The cart changed while the payment was made: the payment was given back. Pay the new total.',
+      base,
+    );
+  }
   switch (pi.status) {
     case 'succeeded':
     case 'requires_capture':

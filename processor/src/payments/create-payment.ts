@@ -1,6 +1,8 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
+import { amountToPay, expandedPayments } from '../commercetools/cart-amount';
+import { isDuplicateKey } from '../commercetools/port';
+import { digest } from '../core/digest';
 import { AppError, conflict } from '../errors/app-error';
 import { fromStripeAmount, toStripeAmount } from '../stripe/money';
 import { METADATA, PAYMENT_INTERFACE, type CheckoutContext } from './checkout-context';
@@ -19,9 +21,6 @@ export interface CreatePaymentResult {
   merchantReturnUrl: string;
 }
 
-/** A payment without a PaymentIntent this old was left by a failed attempt, not one in progress. */
-const ADOPT_AFTER_MS = 30_000;
-
 /** PaymentIntent states in which the shopper has not paid yet, so it can be reused or changed. */
 const REUSABLE: readonly Stripe.PaymentIntent.Status[] = [
   'requires_payment_method',
@@ -29,14 +28,24 @@ const REUSABLE: readonly Stripe.PaymentIntent.Status[] = [
   'requires_action',
 ];
 
+/** Metadata key counting the connector's updates of a PaymentIntent (see `reuse`). */
+const UPDATE_SEQ = 'ct_update_seq';
+
 function sameTypes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 }
 
-/** The newest of our payments on the cart that has not taken money yet. */
+/** Whether the payment ever took money, or is taking it (a released or refunded one included). */
+function everApproved(payment: Payment): boolean {
+  return payment.transactions.some(
+    (t) => (t.type === 'Authorization' || t.type === 'Charge') && (t.state === 'Success' || t.state === 'Pending'),
+  );
+}
+
+/** The newest of our payments on the cart that never took money: the one the shopper is paying. */
 function openPayment(cart: Cart): Payment | undefined {
   return expandedPayments(cart)
-    .filter((p) => p.interfaceId?.startsWith('pi_') && !isPaymentApproved(p))
+    .filter((p) => p.interfaceId?.startsWith('pi_') && !everApproved(p))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
 
@@ -61,23 +70,38 @@ function shippingOf(cart: Cart): Stripe.PaymentIntentCreateParams.Shipping | und
 /**
  * `POST /payments`: the PaymentIntent and the commercetools payment for the session's cart.
  * Repeating it for the same cart reuses the open PaymentIntent (D17), updating its amount in
- * place when the cart total changed. Every Stripe write has an idempotency key derived from the
- * commercetools payment id (D03), and the PaymentIntent carries the commercetools ids from its
- * creation call (D04).
+ * place when the cart total changed: afterwards the PaymentIntent asks exactly the cart's amount
+ * to pay. Every Stripe write has an idempotency key unique to the change it makes and stable
+ * across retries of it (D03), and the PaymentIntent carries the commercetools ids from its
+ * creation call (D04). A request interrupted between its writes is finished by the next one.
  */
 export async function createPayment(
   deps: PaymentsDeps,
   ctx: CheckoutContext,
   input: CreatePaymentInput,
 ): Promise<CreatePaymentResult> {
+  const types = paymentMethodTypesFor(deps.config, input.paymentComponent ?? 'payment');
+  const merchantReturnUrl = ctx.merchantReturnUrl ?? deps.config.merchantReturnUrl;
+  // A second pass only when this one found a payment left behind by an interrupted request and
+  // put it on the cart: the cart then shows it as the open payment.
+  for (let pass = 1; ; pass++) {
+    const cart = await deps.ct.getCartWithPayments(ctx.cartId);
+    const result = await createOnce(deps, ctx, cart, types, pass < 3);
+    if (result) return { ...result, cartId: cart.id, merchantReturnUrl };
+  }
+}
+
+async function createOnce(
+  deps: PaymentsDeps,
+  ctx: CheckoutContext,
+  cart: Cart,
+  types: readonly string[],
+  mayAdopt: boolean,
+): Promise<{ clientSecret: string; paymentReference: string } | undefined> {
   const { ct, stripe, config } = deps;
-  const cart = await ct.getCartWithPayments(ctx.cartId);
   if (cart.cartState !== 'Active') {
     throw new AppError(409, 'InvalidOperation', `The cart is ${cart.cartState} and cannot be paid.`);
   }
-  const types = paymentMethodTypesFor(config, input.paymentComponent ?? 'payment');
-  const merchantReturnUrl = ctx.merchantReturnUrl ?? config.merchantReturnUrl;
-
   const existing = openPayment(cart);
   const amount = amountToPay(cart, existing?.id);
   if (amount.centAmount <= 0) throw new AppError(409, 'InvalidOperation', 'The cart has already been paid in full.');
@@ -85,89 +109,90 @@ export async function createPayment(
 
   if (existing?.interfaceId) {
     const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, ctx);
-    if (reused) {
-      return { clientSecret: reused, paymentReference: existing.id, cartId: cart.id, merchantReturnUrl };
-    }
+    if (reused) return { clientSecret: reused, paymentReference: existing.id };
   }
 
-  const payment = await ct
-    .createPayment({
-      // One creation per cart version: a concurrent second request fails on the duplicate key
-      // instead of creating a second payment.
-      key: `${cart.id}-${cart.version}`,
+  // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
+  // finds it by its key and finishes it with the same idempotency keys instead of making another.
+  const key = `${cart.id}-${cart.version}`;
+  let payment: Payment;
+  try {
+    payment = await ct.createPayment({
+      key,
       amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
       paymentMethodInfo: {
         paymentInterface: ctx.checkoutTransactionItemId ?? ctx.paymentInterface ?? PAYMENT_INTERFACE,
       },
       ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
       ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
-    })
-    .catch(async (error: unknown) => {
-      if (
-        (error as { httpErrorStatus?: number }).httpErrorStatus !== 400 ||
-        !String((error as Error).message).includes('key')
-      ) {
-        throw error;
-      }
-      // A payment with this key exists: another request is creating it, or an earlier attempt
-      // failed after creating it (Stripe or commercetools unreachable). An old one without a
-      // PaymentIntent is adopted; its PaymentIntent's idempotency key makes Stripe answer the
-      // earlier attempt's PaymentIntent if there was one.
-      const earlier = await ct.getPaymentByKey(`${cart.id}-${cart.version}`);
-      if (!earlier.interfaceId && Date.now() - Date.parse(earlier.createdAt) > ADOPT_AFTER_MS) return earlier;
-      throw conflict('ConcurrentModification', 'A payment for this cart is being created by another request; retry.');
     });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    payment = await ct.getPaymentByKey(key);
+    if (payment.interfaceId) {
+      // It has its PaymentIntent but may never have reached the cart: put it there, and treat it
+      // as the open payment it is.
+      if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+      await ct.addPaymentToCart(cart, payment.id);
+      return undefined;
+    }
+  }
 
   const shipping = shippingOf(cart);
-  const paymentIntent = await stripe.paymentIntents.create(
-    {
-      amount: stripeAmount.amount,
-      currency: stripeAmount.currency,
-      capture_method: config.stripe.captureMethod,
-      ...(config.stripe.multicapture && config.stripe.captureMethod === 'manual'
-        ? { payment_method_options: { card: { request_multicapture: 'if_available' as const } } }
-        : {}),
-      // API 2026-10-28: `allowed_payment_method_types` replaced `payment_method_types`.
-      ...(types.length > 0
-        ? { allowed_payment_method_types: [...types] }
-        : { automatic_payment_methods: { enabled: true } }),
-      metadata: {
-        [METADATA.paymentId]: payment.id,
-        [METADATA.cartId]: cart.id,
-        [METADATA.projectKey]: config.commercetools.projectKey,
-        ...(ctx.checkoutTransactionItemId
-          ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId }
-          : {}),
-        ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
-      },
-      ...(shipping ? { shipping } : {}),
-      ...(cart.customerEmail ? { receipt_email: cart.customerEmail } : {}),
+  const params: Stripe.PaymentIntentCreateParams = {
+    amount: stripeAmount.amount,
+    currency: stripeAmount.currency,
+    capture_method: config.stripe.captureMethod,
+    ...(config.stripe.multicapture && config.stripe.captureMethod === 'manual'
+      ? { payment_method_options: { card: { request_multicapture: 'if_available' as const } } }
+      : {}),
+    // API 2026-10-28: `allowed_payment_method_types` replaced `payment_method_types`.
+    ...(types.length > 0
+      ? { allowed_payment_method_types: [...types] as Stripe.PaymentIntentCreateParams['allowed_payment_method_types'] }
+      : { automatic_payment_methods: { enabled: true } }),
+    metadata: {
+      [METADATA.paymentId]: payment.id,
+      [METADATA.cartId]: cart.id,
+      [METADATA.projectKey]: config.commercetools.projectKey,
+      ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
+      ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
     },
-    { idempotencyKey: `ct-payment:${payment.id}:create` },
-  );
+    ...(shipping ? { shipping } : {}),
+    ...(cart.customerEmail ? { receipt_email: cart.customerEmail } : {}),
+  };
+  // The same request (a retry, a concurrent twin) sends the same parameters: one PaymentIntent.
+  const paymentIntent = await stripe.paymentIntents.create(params, {
+    idempotencyKey: `ct-payment:${payment.id}:create:${digest(params)}`,
+  });
 
   // In this order: a payment is on the cart only once it names its PaymentIntent, so that a
-  // concurrent request that sees it reuses it instead of creating a second PaymentIntent.
-  await ct.updatePayment(payment, (current) =>
-    current.interfaceId === paymentIntent.id
+  // concurrent request that sees it reuses it instead of creating a second PaymentIntent. A
+  // payment never changes its PaymentIntent: the one linked first wins.
+  const linked = await ct.updatePayment(payment, (current) =>
+    current.interfaceId
       ? []
       : [
           { action: 'setInterfaceId', interfaceId: paymentIntent.id },
           { action: 'setStatusInterfaceCode', interfaceCode: paymentIntent.status },
         ],
   );
+  if (linked.interfaceId !== paymentIntent.id) {
+    // A concurrent request with other parameters linked its own: this one is never handed out.
+    await stripe.paymentIntents.cancel(
+      paymentIntent.id,
+      { cancellation_reason: 'duplicate' },
+      { idempotencyKey: `ct-payment:${payment.id}:cancel-unlinked:${paymentIntent.id}` },
+    );
+    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+    await ct.addPaymentToCart(cart, payment.id);
+    return undefined;
+  }
   await ct.addPaymentToCart(cart, payment.id);
   deps.log.info(
     { paymentId: payment.id, paymentIntentId: paymentIntent.id, cartId: cart.id, amount: stripeAmount },
     'payment created',
   );
-
-  return {
-    clientSecret: requireSecret(paymentIntent),
-    paymentReference: payment.id,
-    cartId: cart.id,
-    merchantReturnUrl,
-  };
+  return { clientSecret: requireSecret(paymentIntent), paymentReference: payment.id };
 }
 
 function requireSecret(paymentIntent: Stripe.PaymentIntent): string {
@@ -176,8 +201,15 @@ function requireSecret(paymentIntent: Stripe.PaymentIntent): string {
 }
 
 /**
- * Reuses the open PaymentIntent of the cart when the shopper has not paid it yet, updating
- * amount and method types in place. Answers undefined when a new one must be made.
+ * Reuses the open PaymentIntent of the cart when the shopper has not paid it yet, bringing its
+ * amount and method types, and the payment's planned amount, to what the cart asks now. Each of
+ * the two is checked on its own, so a retry after a half-applied update finishes it. Answers
+ * undefined when a new PaymentIntent must be made.
+ *
+ * The PaymentIntent carries a counter of the connector's updates (`ct_update_seq`), and the key
+ * of an update names the counter it moves to and the parameters: a later change can never
+ * replay an earlier one (A→B, B→A, A→B again are three keys), while a retry of the same change
+ * from the same state sends the same key.
  */
 async function reuse(
   deps: PaymentsDeps,
@@ -215,6 +247,22 @@ async function reuse(
     );
     return undefined;
   }
+
+  const centAmount = fromStripeAmount(target.amount, target.currency, payment.amountPlanned.fractionDigits).centAmount;
+  const planned =
+    payment.amountPlanned.centAmount === centAmount
+      ? Promise.resolve(payment)
+      : ct.updatePayment(payment, (current) =>
+          current.amountPlanned.centAmount === centAmount
+            ? []
+            : [
+                {
+                  action: 'changeAmountPlanned',
+                  amount: { centAmount, currencyCode: current.amountPlanned.currencyCode },
+                },
+              ],
+        );
+
   const update: Stripe.PaymentIntentUpdateParams = {};
   if (paymentIntent.amount !== target.amount) update.amount = target.amount;
   if (
@@ -225,22 +273,21 @@ async function reuse(
       ...types,
     ] as Stripe.PaymentIntentUpdateParams['allowed_payment_method_types'];
   }
-  if (Object.keys(update).length === 0) return requireSecret(paymentIntent);
-
-  const centAmount = fromStripeAmount(target.amount, target.currency, payment.amountPlanned.fractionDigits).centAmount;
-  const keyParts = [paymentIntent.amount, target.amount, (update.allowed_payment_method_types ?? []).join('+')].join(
-    ':',
-  );
+  if (Object.keys(update).length === 0) {
+    await planned;
+    return requireSecret(paymentIntent);
+  }
+  const seq = Number(paymentIntent.metadata[UPDATE_SEQ] ?? 0) + 1;
+  const params = { ...update, metadata: { [UPDATE_SEQ]: String(seq) } };
   const [updated] = await Promise.all([
-    stripe.paymentIntents.update(paymentIntent.id, update, {
-      idempotencyKey: `ct-payment:${payment.id}:update:${keyParts}`,
+    stripe.paymentIntents.update(paymentIntent.id, params, {
+      idempotencyKey: `ct-payment:${payment.id}:update:${seq}:${digest(params)}`,
     }),
-    ct.updatePayment(payment, (current) =>
-      current.amountPlanned.centAmount === centAmount
-        ? []
-        : [{ action: 'changeAmountPlanned', amount: { centAmount, currencyCode: current.amountPlanned.currencyCode } }],
-    ),
+    planned,
   ]);
+  if (updated.amount !== target.amount) {
+    throw conflict('ConcurrentModification', 'The payment was changed by another request meanwhile; retry.');
+  }
   deps.log.info(
     {
       paymentId: payment.id,

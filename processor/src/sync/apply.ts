@@ -1,9 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import type { CommercetoolsPort } from '../commercetools/port';
 import { fromStripeAmount } from '../stripe/money';
 import { desiredTransactions, type PaymentIntentSnapshot } from './desired-transactions';
-import { planPaymentActions, type DesiredCtTransaction, type PaymentFacts } from './plan-actions';
+import type { DesiredCtTransaction, PaymentFacts } from './plan-actions';
 
 export interface SnapshotOptions {
   /** Also list the PaymentIntent's refunds (needed once anything was refunded). */
@@ -60,32 +59,18 @@ export function desiredCtTransactions(payment: Payment, snapshot: PaymentIntentS
     interactionId: tx.interactionId,
     centAmount: fromStripeAmount(tx.amount, currency, digits).centAmount,
     ...(tx.cumulative ? { cumulative: true as const } : {}),
+    ...(tx.known
+      ? {
+          known: {
+            amount: fromStripeAmount(tx.known.amount, currency, digits).centAmount,
+            total: fromStripeAmount(tx.known.total, currency, digits).centAmount,
+          },
+        }
+      : {}),
   }));
 }
 
 export type ApplyExtras = Pick<PaymentFacts, 'card' | 'interactions' | 'recordInteractions'>;
-
-/**
- * Makes the commercetools payment match the Stripe snapshot: one update with only what is
- * missing or changed, recomputed on version conflicts. The same function serves confirm,
- * webhooks and reconciliation.
- */
-export async function applySnapshot(
-  ct: CommercetoolsPort,
-  payment: Payment,
-  snapshot: PaymentIntentSnapshot,
-  extras: ApplyExtras = {},
-): Promise<Payment> {
-  const desired = desiredCtTransactions(payment, snapshot);
-  const method = paymentMethodType(snapshot);
-  const facts: PaymentFacts = {
-    interfaceId: snapshot.paymentIntent.id,
-    statusCode: snapshot.paymentIntent.status,
-    ...(method ? { method } : {}),
-    ...extras,
-  };
-  return ct.updatePayment(payment, (current) => planPaymentActions(current, desired, facts));
-}
 
 /** Card details of the charge, in the fields of the SDK's predefined card-details type. */
 export function cardDetails(

@@ -22,6 +22,8 @@ export interface DesiredTransaction {
    * for the difference, with its own interaction id (see plan-actions).
    */
   cumulative?: true;
+  /** On the cumulative Charge: one capture whose own amount is known (see `PaymentIntentSnapshot.capture`). */
+  known?: { amount: number; total: number };
 }
 
 export interface PaymentIntentSnapshot {
@@ -31,6 +33,12 @@ export interface PaymentIntentSnapshot {
   /** Every refund of the charge, newest or oldest first (order does not matter). */
   refunds?: readonly Stripe.Refund[];
   disputes?: readonly Stripe.Dispute[];
+  /**
+   * A capture this process just made, from Stripe's answer to it: its amount and the charge's
+   * captured total it brought. Stripe reports captures only as a running total, so without this a
+   * capture made elsewhere in the same moment (the dashboard) would share one transaction with it.
+   */
+  capture?: { amount: number; total: number };
 }
 
 /** interactionId of the CancelAuthorization that records an amount released without capture. */
@@ -70,17 +78,22 @@ function refundState(refund: Stripe.Refund): TxState {
 }
 
 /**
- * One Chargeback per dispute. It succeeds when the dispute is lost (the money is gone for
- * good) and fails when the dispute is won (the withdrawn funds came back); while the dispute is
- * open it is Pending. The sum of successful chargebacks is what disputes cost.
+ * One Chargeback per dispute that moves money. It succeeds when the dispute is lost (the money is
+ * gone for good) and fails when the dispute is won (the withdrawn funds came back); while the
+ * dispute is open it is Pending. The sum of successful chargebacks is what disputes cost. An
+ * inquiry (`warning_*`) withdraws nothing and records nothing, unless the bank escalates it into a
+ * chargeback, when it takes a chargeback's statuses.
  */
-function chargebackState(dispute: Stripe.Dispute): TxState {
+function chargebackState(dispute: Stripe.Dispute): TxState | undefined {
   switch (dispute.status) {
+    case 'warning_needs_response':
+    case 'warning_under_review':
+    case 'warning_closed':
+      return undefined;
     case 'lost':
       return 'Success';
     case 'won':
     case 'prevented':
-    case 'warning_closed':
       return 'Failure';
     default:
       return 'Pending';
@@ -107,6 +120,7 @@ export function desiredTransactions(snapshot: PaymentIntentSnapshot): DesiredTra
         amount: charge.amount_captured,
         interactionId: charge.id,
         cumulative: true,
+        ...(snapshot.capture ? { known: snapshot.capture } : {}),
       });
     }
     // What was authorized and neither captured nor capturable any more has been released: by a
@@ -130,12 +144,8 @@ export function desiredTransactions(snapshot: PaymentIntentSnapshot): DesiredTra
   }
 
   for (const dispute of snapshot.disputes ?? []) {
-    result.push({
-      type: 'Chargeback',
-      state: chargebackState(dispute),
-      amount: dispute.amount,
-      interactionId: dispute.id,
-    });
+    const state = chargebackState(dispute);
+    if (state) result.push({ type: 'Chargeback', state, amount: dispute.amount, interactionId: dispute.id });
   }
 
   return result;

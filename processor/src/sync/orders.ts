@@ -1,20 +1,36 @@
-import type { BaseAddress, Order, Payment, PaymentState } from '@commercetools/platform-sdk';
+import type { BaseAddress, Cart, Order, Payment, PaymentState } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
+import { converge } from './converge';
+import { authorizedAmount, cartCoverage, releasedForCartChange } from './coverage';
 import type { PaymentIntentSnapshot } from './desired-transactions';
+import { releasePayment } from './release';
 
-export type OrderResult = 'created' | 'exists' | 'already-ordered' | 'not-paid' | 'disabled';
+export type OrderResult = 'created' | 'exists' | 'already-ordered' | 'not-paid' | 'released' | 'disabled';
 
-const live = (payment: Payment, type: string) =>
-  payment.transactions.some((t) => t.type === type && (t.state === 'Success' || t.state === 'Pending'));
+const total = (payment: Payment, type: string, states: readonly string[]) =>
+  payment.transactions
+    .filter((t) => t.type === type && states.includes(t.state))
+    .reduce((sum, t) => sum + t.amount.centAmount, 0);
 
-/** The order's payment state as the commercetools payment says. */
+/**
+ * The order's payment state as the commercetools payment says (see docs/payment-model.md): the
+ * bank took the money back → BalanceDue; everything captured refunded → Failed (CreditOwed while
+ * some of those refunds are pending); something captured → Paid; an authorization released
+ * without capture, or a failed payment → Failed; otherwise Pending.
+ */
 export function orderPaymentState(payment: Payment): PaymentState {
-  if (live(payment, 'Charge')) return 'Paid';
+  if (total(payment, 'Chargeback', ['Success']) > 0) return 'BalanceDue';
+  const captured = total(payment, 'Charge', ['Success', 'Pending']);
+  if (captured > 0) {
+    if (total(payment, 'Refund', ['Success']) >= captured) return 'Failed';
+    if (total(payment, 'Refund', ['Success', 'Pending']) >= captured) return 'CreditOwed';
+    return 'Paid';
+  }
   if (payment.transactions.some((t) => t.type === 'Authorization' && t.state === 'Success')) {
-    return live(payment, 'CancelAuthorization') ? 'Failed' : 'Pending';
+    return total(payment, 'CancelAuthorization', ['Success', 'Pending']) > 0 ? 'Failed' : 'Pending';
   }
   if (payment.transactions.some((t) => t.type === 'Authorization' && t.state === 'Failure')) return 'Failed';
   return 'Pending';
@@ -107,14 +123,26 @@ async function createOnce(
     deps.orders.remember(payment.id, state);
     return 'exists';
   }
+  // Only an authorized payment is ordered, and only for a cart that asks exactly what it was
+  // authorized for: the order is created from the cart version checked here (commercetools refuses
+  // it if the cart changed since), and a cart that changed gets its payment back instead.
   const status = snapshot.paymentIntent.status;
-  if (status !== 'requires_capture' && status !== 'succeeded') return 'not-paid';
-
-  let cart = await ct.getCart(cartId);
-  if (cart.cartState === 'Ordered') {
+  if ((status !== 'requires_capture' && status !== 'succeeded') || authorizedAmount(snapshot) === undefined)
+    return 'not-paid';
+  if (releasedForCartChange(snapshot)) return 'released';
+  const coverage = await cartCoverage(deps, payment, snapshot);
+  if (coverage.verdict === 'ordered') {
     deps.log.info({ cartId, paymentId: payment.id }, 'cart already ordered elsewhere: left alone');
     return 'already-ordered';
   }
+  if (coverage.verdict === 'differs') {
+    const after = await releasePayment(deps, payment, snapshot, coverage.reason);
+    await deps.serial.serially(snapshot.paymentIntent.id, () =>
+      converge(deps, payment.id, snapshot.paymentIntent.id, { snapshot: after }),
+    );
+    return 'released';
+  }
+  let cart: Cart = coverage.cart;
   const fromStripe = cart.shippingAddress
     ? undefined
     : addressFromStripe(snapshot.charge?.shipping ?? snapshot.paymentIntent.shipping);

@@ -9,20 +9,42 @@ export interface DesiredCtTransaction {
   interactionId: string;
   /** `centAmount` is a running total of the charge's captures (see desired-transactions). */
   cumulative?: true;
+  /** On a cumulative total: one capture whose own amount is known, in the payment's money. */
+  known?: { amount: number; total: number };
 }
 
 /** interactionId of a capture that brought a charge's captured total to `total`. */
 export const captureInteractionId = (chargeId: string, total: number) => `${chargeId}:${total}`;
 
-/** The missing part of a cumulative total, as one more transaction (nothing when none is missing). */
-function cumulativeAddition(payment: Payment, tx: DesiredCtTransaction): DesiredCtTransaction | undefined {
+/**
+ * The missing part of a cumulative total, as transactions (none when nothing is missing): one for
+ * the whole difference, or, when one capture of it is known, that capture on its own and what was
+ * captured before and after it as one transaction each.
+ */
+function cumulativeAdditions(payment: Payment, tx: DesiredCtTransaction): DesiredCtTransaction[] {
   const recorded = payment.transactions
     .filter((t) => t.type === tx.type && (t.state === 'Success' || t.state === 'Pending'))
     .filter((t) => t.interactionId === tx.interactionId || t.interactionId?.startsWith(`${tx.interactionId}:`))
     .reduce((sum, t) => sum + t.amount.centAmount, 0);
-  if (tx.centAmount <= recorded) return undefined;
-  const interactionId = recorded === 0 ? tx.interactionId : captureInteractionId(tx.interactionId, tx.centAmount);
-  return { type: tx.type, state: tx.state, centAmount: tx.centAmount - recorded, interactionId };
+  if (tx.centAmount <= recorded) return [];
+  const bounds = [recorded];
+  const known = tx.known;
+  if (known && known.total - known.amount >= recorded && known.total <= tx.centAmount) {
+    bounds.push(known.total - known.amount, known.total);
+  }
+  bounds.push(tx.centAmount);
+  const additions: DesiredCtTransaction[] = [];
+  for (let i = 1; i < bounds.length; i++) {
+    const [from, to] = [bounds[i - 1]!, bounds[i]!];
+    if (to <= from) continue;
+    additions.push({
+      type: tx.type,
+      state: tx.state,
+      centAmount: to - from,
+      interactionId: from === 0 ? tx.interactionId : captureInteractionId(tx.interactionId, to),
+    });
+  }
+  return additions;
 }
 
 export interface PaymentFacts {
@@ -39,24 +61,39 @@ export interface PaymentFacts {
   recordInteractions?: 'changes' | 'all';
 }
 
-/** State moves commercetools accepts for a transaction. */
-const ALLOWED: Record<TxState, readonly TxState[]> = {
-  Initial: ['Pending', 'Success', 'Failure'],
-  Pending: ['Success', 'Failure'],
-  Failure: ['Success'],
-  Success: ['Failure'],
+/**
+ * The state moves a transaction of each type may make: those commercetools accepts, narrowed to
+ * the order in which Stripe's objects move. A write planned from an older Stripe state (a slow
+ * request, another replica) can then never undo a newer one: an authorization or a capture that
+ * succeeded stays succeeded, a refund that failed stays failed. Two moves go "back" on purpose:
+ * an Authorization from Failure to Success (the shopper's next attempt succeeded) and a Refund
+ * from Success to Failure (Stripe refunds can fail after they succeeded).
+ */
+const FORWARD: Record<TxType, Partial<Record<TxState, readonly TxState[]>>> = {
+  Authorization: { Initial: ['Pending', 'Success', 'Failure'], Pending: ['Success', 'Failure'], Failure: ['Success'] },
+  Charge: { Initial: ['Pending', 'Success', 'Failure'], Pending: ['Success', 'Failure'] },
+  CancelAuthorization: { Initial: ['Pending', 'Success', 'Failure'], Pending: ['Success', 'Failure'] },
+  Refund: { Initial: ['Pending', 'Success', 'Failure'], Pending: ['Success', 'Failure'], Success: ['Failure'] },
+  Chargeback: { Initial: ['Pending', 'Success', 'Failure'], Pending: ['Success', 'Failure'] },
 };
 
-export function canMove(from: string, to: TxState): boolean {
-  return from === to || (from in ALLOWED && ALLOWED[from as TxState].includes(to));
+export function canMove(type: TxType, from: string, to: TxState): boolean {
+  return from === to || (FORWARD[type][from as TxState]?.includes(to) ?? false);
 }
 
+/**
+ * The transaction that records `desired`: same type, interaction id and amount. commercetools
+ * cannot change a transaction's amount, so an attempt at another amount (the cart changed between
+ * a declined attempt and a successful one) is another transaction.
+ */
 function findExisting(payment: Payment, desired: DesiredCtTransaction): Transaction | undefined {
-  const sameType = payment.transactions.filter((t) => t.type === desired.type);
+  const sameType = payment.transactions.filter(
+    (t) => t.type === desired.type && t.amount.centAmount === desired.centAmount,
+  );
   const exact = sameType.find((t) => t.interactionId === desired.interactionId);
   if (exact) return exact;
-  // The Authorization is created with the payment, before the PaymentIntent (and so its id)
-  // exists: it is the one Initial Authorization without an interaction id.
+  // An Authorization created with the payment, before the PaymentIntent (and so its id) existed:
+  // the one Initial Authorization without an interaction id.
   if (desired.type === 'Authorization') {
     return sameType.find((t) => !t.interactionId && t.state === 'Initial');
   }
@@ -103,35 +140,31 @@ export function planPaymentActions(
   }
   const currencyCode = payment.amountPlanned.currencyCode;
   for (const wanted of desired) {
-    let tx = wanted;
-    if (wanted.cumulative) {
-      const addition = cumulativeAddition(payment, wanted);
-      if (!addition) continue;
-      tx = addition;
-    }
-    const existing = findExisting(payment, tx);
-    if (!existing) {
-      actions.push({
-        action: 'addTransaction',
-        transaction: {
-          type: tx.type,
-          state: tx.state,
-          amount: { centAmount: tx.centAmount, currencyCode },
+    for (const tx of wanted.cumulative ? cumulativeAdditions(payment, wanted) : [wanted]) {
+      const existing = findExisting(payment, tx);
+      if (!existing) {
+        actions.push({
+          action: 'addTransaction',
+          transaction: {
+            type: tx.type,
+            state: tx.state,
+            amount: { centAmount: tx.centAmount, currencyCode },
+            interactionId: tx.interactionId,
+            timestamp: now(),
+          },
+        });
+        continue;
+      }
+      if (existing.interactionId !== tx.interactionId) {
+        actions.push({
+          action: 'changeTransactionInteractionId',
+          transactionId: existing.id,
           interactionId: tx.interactionId,
-          timestamp: now(),
-        },
-      });
-      continue;
-    }
-    if (existing.interactionId !== tx.interactionId) {
-      actions.push({
-        action: 'changeTransactionInteractionId',
-        transactionId: existing.id,
-        interactionId: tx.interactionId,
-      });
-    }
-    if (existing.state !== tx.state && canMove(existing.state, tx.state)) {
-      actions.push({ action: 'changeTransactionState', transactionId: existing.id, state: tx.state });
+        });
+      }
+      if (existing.state !== tx.state && canMove(tx.type, existing.state, tx.state)) {
+        actions.push({ action: 'changeTransactionState', transactionId: existing.id, state: tx.state });
+      }
     }
   }
   if (facts.recordInteractions === 'changes' && actions.length === 0) return actions;

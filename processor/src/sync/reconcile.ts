@@ -1,3 +1,5 @@
+import type { Payment } from '@commercetools/platform-sdk';
+import { statusOf } from '../commercetools/port';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
@@ -9,7 +11,8 @@ export interface ReconcileItem {
   paymentId?: string;
   /** Update actions commercetools lacked (what drifted). */
   drift: string[];
-  result: 'in-sync' | 'fixed' | 'would-fix' | 'ignored' | 'failed';
+  /** `missing-payment`: the PaymentIntent names a commercetools payment that does not exist. */
+  result: 'in-sync' | 'fixed' | 'would-fix' | 'ignored' | 'missing-payment' | 'failed';
   error?: string;
 }
 
@@ -20,6 +23,8 @@ export interface ReconcileReport {
   fixed: number;
   failed: number;
   ignored: number;
+  /** PaymentIntents whose commercetools payment does not exist: money Stripe holds that commercetools does not show. */
+  missing: number;
   items: ReconcileItem[];
 }
 
@@ -56,6 +61,7 @@ export async function reconcile(
     fixed: count('fixed') + count('would-fix'),
     failed: count('failed'),
     ignored: count('ignored'),
+    missing: count('missing-payment'),
     items,
   };
 }
@@ -64,14 +70,22 @@ async function reconcileOne(deps: PaymentsDeps, paymentIntentId: string, dryRun:
   try {
     const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
     const paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!;
-    const payment = await deps.ct.getPayment(paymentId);
+    let payment: Payment;
+    try {
+      payment = await deps.ct.getPayment(paymentId);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
+    }
     const method = paymentMethodType(snapshot);
     const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
       interfaceId: paymentIntentId,
       statusCode: snapshot.paymentIntent.status,
       ...(method ? { method } : {}),
     }).map((a) =>
-      a.action === 'addTransaction' ? `addTransaction ${a.transaction.type} ${a.transaction.state}` : a.action,
+      a.action === 'addTransaction'
+        ? `addTransaction ${a.transaction.type} ${a.transaction.state} ${a.transaction.amount.centAmount}`
+        : a.action,
     );
     if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
     const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });

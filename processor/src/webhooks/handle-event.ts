@@ -44,7 +44,15 @@ export async function handleEvent(
       events: [{ id: event.id, type: event.type, created: event.created }],
     });
     if (result.status === 'ignored') {
-      deps.log.info({ ...log, paymentIntentId, reason: result.reason }, 'webhook ignored');
+      if (result.missingPaymentId) {
+        // Money may sit at Stripe with nothing in commercetools: worth an operator's look.
+        deps.log.warn(
+          { ...log, paymentIntentId, paymentId: result.missingPaymentId, reason: result.reason },
+          'webhook ignored: its commercetools payment does not exist (reconcile lists it)',
+        );
+      } else {
+        deps.log.info({ ...log, paymentIntentId, reason: result.reason }, 'webhook ignored');
+      }
       return { received: true, status: 'ignored', reason: result.reason };
     }
     stats.apply();

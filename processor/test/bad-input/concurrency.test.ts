@@ -2,6 +2,7 @@ import type { Payment } from '@commercetools/platform-sdk';
 import Stripe from 'stripe';
 import { browserConfirm, stripeFor } from '../support/stripe';
 import { oauthToken } from '../support/tokens';
+import { installConnectorTypes } from '../support/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
 
 /**
@@ -24,6 +25,7 @@ beforeAll(async () => {
     startProcessor(world, { STRIPE_WEBHOOK_SIGNING_SECRET: secret }),
     startProcessor(world, { STRIPE_WEBHOOK_SIGNING_SECRET: secret, STRIPE_CAPTURE_METHOD: 'manual' }),
   ]);
+  await installConnectorTypes(processor);
   oauth = await oauthToken(world, 'manage_checkout_payment_intents:sandbox');
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { stripeFor } from '../support/stripe';
 import { mcToken, oauthToken } from '../support/tokens';
+import { installConnectorTypes } from '../support/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http';
 
@@ -39,6 +40,7 @@ beforeAll(async () => {
     STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION: applePay,
     CONNECT_SERVICE_URL: 'http://127.0.0.1:1',
   });
+  await installConnectorTypes(processor);
   const [a, b, t] = await Promise.all([checkout(world), checkout(world), checkout(world)]);
   ctx.sessionT = t.sessionId;
   ctx.sessionA = a.sessionId;

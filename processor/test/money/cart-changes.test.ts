@@ -169,9 +169,9 @@ describe('a checkout interrupted between its commercetools writes', () => {
 
     const cart = await getCart(auto, cartId);
     expect(cart.paymentInfo?.payments.map((p) => p.id)).toContain(again.body.paymentReference);
-    const paid = (
-      await stripeFor(world).paymentIntents.list({ limit: 100 })
-    ).data.filter((pi) => pi.metadata.ct_cart_id === cartId && pi.status === 'succeeded');
+    const paid = (await stripeFor(world).paymentIntents.list({ limit: 100 })).data.filter(
+      (pi) => pi.metadata.ct_cart_id === cartId && pi.status === 'succeeded',
+    );
     expect(paid).toHaveLength(1);
     expect((await ordersOf(auto, cartId)).map((o) => o.totalPrice.centAmount)).toEqual([2999]);
   });

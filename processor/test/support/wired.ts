@@ -20,10 +20,14 @@ export async function startWiredProcessor(
   });
   const processor = await startProcessor(world, { STRIPE_WEBHOOK_SIGNING_SECRET: endpoint.secret, ...overrides });
   await stripe.webhookEndpoints.update(endpoint.id, { url: `${processor.url}/stripe/webhooks` });
-  // What post-deploy creates: the SDK's predefined types for card details and interactions.
+  await installConnectorTypes(processor);
+  return Object.assign(processor, { endpoint });
+}
+
+/** What post-deploy creates: the SDK's predefined types for card details and interactions. */
+export async function installConnectorTypes(processor: Processor): Promise<void> {
   await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedPaymentMethodTypes();
   await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedInterfaceInteractionType();
-  return Object.assign(processor, { endpoint });
 }
 
 /** Waits until the emulator has no delivery pending (delivered, or out of retries). */

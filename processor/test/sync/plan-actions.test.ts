@@ -82,7 +82,14 @@ describe('planPaymentActions', () => {
   it('keeps refunds with different interaction ids apart (D06)', () => {
     const payment = aPayment({
       interfaceId: 'pi_1',
-      transactions: [aTransaction({ type: 'Refund', state: 'Success', interactionId: 're_1' })],
+      transactions: [
+        aTransaction({
+          type: 'Refund',
+          state: 'Success',
+          interactionId: 're_1',
+          amount: { type: 'centPrecision', centAmount: 1000, currencyCode: 'EUR', fractionDigits: 2 },
+        }),
+      ],
     });
     const actions = planPaymentActions(
       payment,

@@ -39,7 +39,7 @@ it('D25: events dropped entirely are recovered by reconcile; a dry run changes n
   const item = dry.items.find((i) => i.paymentId === paymentId);
   expect(item).toMatchObject({
     result: 'would-fix',
-    drift: expect.arrayContaining(['addTransaction Authorization Success', 'addTransaction Charge Success']),
+    drift: expect.arrayContaining(['addTransaction Authorization Success 2999', 'addTransaction Charge Success 2999']),
   });
   expect((await processor.deps.sdk.ctAPI.payment.getPaymentById(paymentId)).transactions).toEqual([]);
 

@@ -13,6 +13,15 @@ export const PaymentIntentParams = Type.Object({
   paymentId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
 });
 
+export const OperationHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'Makes the request the same operation as every other request with this key on this payment: it is performed once and every repeat gets its answer (see docs/payment-model.md).',
+    }),
+  ),
+});
+
 export const ModifyPaymentBody = Type.Object(
   {
     actions: Type.Array(

@@ -8,10 +8,12 @@ import { status } from '../../operations/status';
 import type { PaymentsDeps } from '../../payments/deps';
 import type { WebhookStats } from '../../webhooks/stats';
 import { ErrorResponse } from '../dtos/checkout';
+import { requireProjectScope } from '../project-scope';
 import {
   ComponentsResponse,
   ModifyPaymentBody,
   ModifyPaymentResponse,
+  OperationHeaders,
   PaymentIntentParams,
   StatusResponse,
 } from '../dtos/operations';
@@ -30,10 +32,13 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
   const { sdk, payments } = options;
   // Merchant Center: a JWT of the project's issuer.
   const jwt: onRequestAsyncHookHandler = sdk.jwtAuthHookFn.authenticate();
-  // Checkout and API clients: an introspected OAuth2 token with one of these authorities.
+  // Checkout and API clients: an introspected OAuth2 token with one of these scopes of this project.
   const oauth2: onRequestAsyncHookHandler[] = [
     sdk.oauth2AuthHookFn.authenticate(),
-    sdk.authorityAuthorizationHookFn.authorize('manage_project', 'manage_checkout_payment_intents'),
+    requireProjectScope(payments.config.commercetools.projectKey, [
+      'manage_project',
+      'manage_checkout_payment_intents',
+    ]),
   ];
 
   app.get(
@@ -61,10 +66,16 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
       schema: {
         tags: ['operations'],
         params: PaymentIntentParams,
+        headers: OperationHeaders,
         body: ModifyPaymentBody,
         response: { 200: ModifyPaymentResponse, ...errors },
       },
     },
-    async (request) => modifyPayment(payments, request.params.paymentId, request.body.actions[0] as ModifyAction),
+    async (request) =>
+      modifyPayment(payments, request.params.paymentId, request.body.actions[0] as ModifyAction, {
+        ...(request.headers['idempotency-key'] !== undefined
+          ? { idempotencyKey: request.headers['idempotency-key'] }
+          : {}),
+      }),
   );
 };

@@ -1,0 +1,20 @@
+import type { onRequestAsyncHookHandler } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { getSdkContext } from './request-context';
+
+/**
+ * After the OAuth2 hook: the token must carry one of `scopes` **for this project**. The payments
+ * SDK's authority check drops the `:projectKey` suffix, so a token of another project with
+ * `manage_project:other` would pass it; this checks the raw scopes the introspection returned.
+ */
+export function requireProjectScope(projectKey: string, scopes: readonly string[]): onRequestAsyncHookHandler {
+  const wanted = new Set(scopes.map((scope) => `${scope}:${projectKey}`));
+  return async () => {
+    const authentication = getSdkContext().authentication as { getPrincipal?: () => { scope?: unknown } } | undefined;
+    const granted = authentication?.getPrincipal?.().scope;
+    const held = typeof granted === 'string' ? granted.split(' ') : [];
+    if (!held.some((scope) => wanted.has(scope))) {
+      throw new AppError(401, 'insufficient_scope', `The token needs one of these scopes: ${[...wanted].join(', ')}.`);
+    }
+  };
+}

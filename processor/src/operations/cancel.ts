@@ -1,0 +1,39 @@
+import { snapshotAfter, stripeWrite } from './stripe-write';
+import { rejected, type ModifyAction, type OperationContext, type OperationHandler, type Performed } from './types';
+
+type Cancel = Extract<ModifyAction, { action: 'cancelPayment' }>;
+
+/**
+ * `cancelPayment`: releases an authorization that was not (fully) captured. An authorization that
+ * is released already (cancelled, expired) is the state asked for: approved, nothing to do.
+ */
+export const cancel: OperationHandler<Cancel> = {
+  plan(ctx) {
+    const pi = ctx.snapshot.paymentIntent;
+    if (pi.status === 'canceled') return { done: { outcome: 'approved' } };
+    if (pi.status !== 'requires_capture')
+      return {
+        rejection: rejected(
+          'InvalidOperation',
+          `Nothing to cancel: the payment is ${pi.status}${pi.status === 'succeeded' ? '; refund it instead' : ''}.`,
+        ),
+      };
+    return { plan: { amount: pi.amount_capturable } };
+  },
+
+  perform(ctx, plan, key) {
+    return cancelOnce(ctx, Number(plan.amount), key);
+  },
+};
+
+export function cancelOnce(ctx: OperationContext, amount: number, key: string): Promise<Performed> {
+  return stripeWrite({ type: 'CancelAuthorization', amount, key }, async () => {
+    const pi = await ctx.deps.stripe.paymentIntents.cancel(
+      ctx.paymentIntentId,
+      { cancellation_reason: 'requested_by_customer', expand: ['latest_charge'] },
+      { idempotencyKey: key },
+    );
+    const snapshot = snapshotAfter(pi, ctx.snapshot);
+    return { answer: { outcome: 'approved' }, ...(snapshot ? { snapshot } : {}) };
+  });
+}

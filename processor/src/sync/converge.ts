@@ -1,0 +1,104 @@
+import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
+import { backoff, isConflict } from '../commercetools/port';
+import type { PaymentsDeps } from '../payments/deps';
+import { desiredCtTransactions, loadSnapshot, paymentMethodType, type SnapshotOptions } from './apply';
+import { cartCoverage, heldAmount, isAccepted, releasedForCartChange } from './coverage';
+import type { PaymentIntentSnapshot } from './desired-transactions';
+import { planPaymentActions, type PaymentFacts } from './plan-actions';
+import { releasePayment } from './release';
+import { syncExtras, type SyncHints } from './extras';
+
+const MAX_ATTEMPTS = 6;
+
+export interface ConvergeOptions {
+  /** Stripe's state read moments ago: the first plan uses it; after a conflict Stripe is read again. */
+  snapshot?: PaymentIntentSnapshot;
+  /** The copy of the payment to plan against first (a version conflict reads it again). */
+  payment?: Payment;
+  hints?: SyncHints;
+  /** More actions for the same write (e.g. an operation's answer); empty once they are there. */
+  also?: (current: Payment, snapshot: PaymentIntentSnapshot) => PaymentUpdateAction[];
+  /** A capture this process made (Stripe's answer to it), so that it is recorded as its own transaction. */
+  capture?: PaymentIntentSnapshot['capture'];
+}
+
+export interface Converged {
+  /** The payment as it was before this write. */
+  before: Payment;
+  /** The payment after it. */
+  payment: Payment;
+  /** The Stripe state it was planned from. */
+  snapshot: PaymentIntentSnapshot;
+  /** The payment was given back because it did not match its cart (now or before). */
+  releasedForCartChange: boolean;
+}
+
+function listsNeeded(payment: Payment, snapshot: PaymentIntentSnapshot, hints: SyncHints): SnapshotOptions {
+  const has = (type: string) => payment.transactions.some((t) => t.type === type);
+  const charge = snapshot.charge;
+  return {
+    refunds: Boolean(hints.refunds || (charge?.amount_refunded ?? 0) > 0 || has('Refund')),
+    disputes: Boolean(hints.disputes || charge?.disputed || has('Chargeback')),
+  };
+}
+
+/**
+ * Makes the commercetools payment say what Stripe says about its PaymentIntent, in one
+ * version-guarded write of only what is missing. The one path for confirm, webhooks, operations
+ * and reconcile. A version conflict means someone wrote meanwhile: both commercetools and Stripe
+ * are read again and the plan is made anew, so a write is never planned from an older Stripe
+ * state than the payment already shows (and the planner never moves a transaction backwards).
+ *
+ * The first time the payment shows as authorized, it is held against its cart: when the cart now
+ * asks another amount, the payment is released instead of accepted (see docs/payment-model.md).
+ */
+export async function converge(
+  deps: PaymentsDeps,
+  paymentId: string,
+  paymentIntentId: string,
+  options: ConvergeOptions = {},
+): Promise<Converged> {
+  const hints = options.hints ?? {};
+  let snapshot = options.snapshot;
+  let payment = options.payment ?? deps.ct.recentPayment(paymentId);
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 || !payment) payment = await deps.ct.getPayment(paymentId);
+    if (attempt > 1 || !snapshot) snapshot = await loadSnapshot(deps.stripe, paymentIntentId);
+    const lists = listsNeeded(payment, snapshot, hints);
+    if ((lists.refunds && !snapshot.refunds) || (lists.disputes && !snapshot.disputes)) {
+      snapshot = await loadSnapshot(deps.stripe, paymentIntentId, lists, snapshot);
+    }
+
+    if (heldAmount(snapshot) > 0 && !isAccepted(payment, snapshot.paymentIntent)) {
+      const coverage = await cartCoverage(deps, payment, snapshot);
+      if (coverage.verdict === 'differs') snapshot = await releasePayment(deps, payment, snapshot, coverage.reason);
+    }
+
+    if (options.capture) snapshot = { ...snapshot, capture: options.capture };
+    const extras = await syncExtras(deps, snapshot, hints.events);
+    const method = paymentMethodType(snapshot);
+    const facts: PaymentFacts = {
+      interfaceId: snapshot.paymentIntent.id,
+      statusCode: snapshot.paymentIntent.status,
+      ...(method ? { method } : {}),
+      ...extras,
+    };
+    const actions = [
+      ...planPaymentActions(payment, desiredCtTransactions(payment, snapshot), facts),
+      ...(options.also?.(payment, snapshot) ?? []),
+    ];
+    const done = (updated: Payment): Converged => ({
+      before: payment!,
+      payment: updated,
+      snapshot: snapshot!,
+      releasedForCartChange: releasedForCartChange(snapshot!),
+    });
+    if (actions.length === 0) return done(payment);
+    try {
+      return done(await deps.ct.writePayment(payment, actions));
+    } catch (error) {
+      if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
+}

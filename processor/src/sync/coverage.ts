@@ -1,0 +1,103 @@
+import type { Cart, Payment } from '@commercetools/platform-sdk';
+import type Stripe from 'stripe';
+import { amountToPay } from '../commercetools/cart-amount';
+import { statusOf } from '../commercetools/port';
+import { METADATA } from '../payments/checkout-context';
+import type { PaymentsDeps } from '../payments/deps';
+import { fromStripeAmount } from '../stripe/money';
+import type { PaymentIntentSnapshot } from './desired-transactions';
+
+/**
+ * What the PaymentIntent holds for the shopper right now, in Stripe's minor unit: what is
+ * authorized and not captured, plus what is captured and not refunded (refunds that failed gave
+ * their amount back). Zero once everything was released or refunded.
+ */
+export function heldAmount(snapshot: PaymentIntentSnapshot): number {
+  const { paymentIntent: pi, charge } = snapshot;
+  if (!charge || charge.status !== 'succeeded') return 0;
+  const capturable = pi.status === 'requires_capture' ? pi.amount_capturable : 0;
+  return capturable + capturedNotRefunded(snapshot);
+}
+
+/** Captured and not refunded (a refund that failed gave its amount back), in Stripe's minor unit. */
+export function capturedNotRefunded(snapshot: PaymentIntentSnapshot): number {
+  const { charge } = snapshot;
+  if (!charge) return 0;
+  const refunded = snapshot.refunds
+    ? snapshot.refunds
+        .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+        .reduce((sum, r) => sum + r.amount, 0)
+    : charge.amount_refunded;
+  return Math.max(0, charge.amount_captured - refunded);
+}
+
+/**
+ * What the shopper's payment was authorized for (Stripe's minor unit), once it was: the amount the
+ * cart is held against. Undefined before authorization.
+ */
+export function authorizedAmount(snapshot: PaymentIntentSnapshot): number | undefined {
+  const { charge } = snapshot;
+  return charge && charge.status === 'succeeded' ? charge.amount : undefined;
+}
+
+/** The payment was released by the connector because the cart changed while the shopper paid. */
+export function releasedForCartChange(snapshot: PaymentIntentSnapshot): boolean {
+  const { paymentIntent: pi, charge } = snapshot;
+  if (pi.status === 'canceled' && pi.cancellation_reason === 'abandoned' && charge?.status === 'succeeded') {
+    return true;
+  }
+  return (snapshot.refunds ?? []).some(
+    (r) => r.metadata?.[METADATA.reason] === 'cart_changed' && r.status !== 'failed' && r.status !== 'canceled',
+  );
+}
+
+/** Whether commercetools already records this PaymentIntent's authorization as accepted. */
+export function isAccepted(payment: Payment, paymentIntent: Stripe.PaymentIntent): boolean {
+  return payment.transactions.some(
+    (t) =>
+      (t.type === 'Authorization' && t.state === 'Success' && t.interactionId === paymentIntent.id) ||
+      (t.type === 'Charge' && (t.state === 'Success' || t.state === 'Pending')),
+  );
+}
+
+export type CoverageVerdict =
+  /** The cart asks exactly what the payment holds: it may be approved and ordered. */
+  | { verdict: 'matches'; cart: Cart }
+  /** The cart was ordered already (with this payment on it, or by whoever ordered it). */
+  | { verdict: 'ordered' }
+  /** The cart asks another amount, or is gone: the payment must be released. */
+  | { verdict: 'differs'; reason: string };
+
+/**
+ * Compares what the payment was authorized for with the cart's amount to pay at this moment (its
+ * gross total minus the other payments already approved). Refunds made since do not count: they
+ * are the merchant's, after the payment.
+ */
+export async function cartCoverage(
+  deps: PaymentsDeps,
+  payment: Payment,
+  snapshot: PaymentIntentSnapshot,
+): Promise<CoverageVerdict> {
+  const pi = snapshot.paymentIntent;
+  const cartId = pi.metadata[METADATA.cartId];
+  if (!cartId) return { verdict: 'differs', reason: 'the PaymentIntent names no cart' };
+  let cart: Cart;
+  try {
+    cart = await deps.ct.getCartWithPayments(cartId);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    if (await deps.ct.findOrderByPaymentId(payment.id)) return { verdict: 'ordered' };
+    return { verdict: 'differs', reason: `cart ${cartId} no longer exists` };
+  }
+  if (cart.cartState === 'Ordered') return { verdict: 'ordered' };
+  if (cart.cartState === 'Merged') return { verdict: 'differs', reason: 'the cart was merged into another one' };
+  const due = amountToPay(cart, payment.id);
+  const paid = fromStripeAmount(authorizedAmount(snapshot) ?? 0, pi.currency, payment.amountPlanned.fractionDigits);
+  if (due.currencyCode !== paid.currencyCode || due.centAmount !== paid.centAmount) {
+    return {
+      verdict: 'differs',
+      reason: `the cart asks ${due.centAmount} ${due.currencyCode}, the payment was for ${paid.centAmount} ${paid.currencyCode}`,
+    };
+  }
+  return { verdict: 'matches', cart };
+}
