@@ -1,5 +1,6 @@
 import { healthCheckCommercetoolsPermissions } from '@commercetools/connect-payments-sdk';
 import type Stripe from 'stripe';
+import { PaymentInterfaceInteractionTypeKey, type TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
 import type { PaymentSdk } from '../deps';
 import { STRIPE_API_VERSION } from '../stripe/client';
@@ -72,11 +73,13 @@ export interface StatusDeps {
   sdk: PaymentSdk;
   stripe: Stripe;
   stats: WebhookStats;
+  customTypes: () => Promise<TypeAvailability>;
 }
 
 /**
  * `GET /operations/status`: commercetools and Stripe are required (503 when either is down);
- * the webhook endpoint is checked too (Partially Available when it is not right). Each check
+ * the webhook endpoint and the connector's commercetools types are checked too (Partially
+ * Available when one is not right). Each check
  * is bounded in time; details are names, ids and messages only (D13).
  */
 export async function status(deps: StatusDeps): Promise<{ statusCode: number; body: StatusBody }> {
@@ -86,7 +89,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
     projectKey: config.commercetools.projectKey,
     requiredPermissions: [...REQUIRED_SCOPES],
   });
-  const [commercetools, stripeApi, webhook] = await Promise.all([
+  const [commercetools, stripeApi, webhook, types] = await Promise.all([
     bounded('commercetools permissions', async () => {
       const result = await ctCheck();
       return {
@@ -132,10 +135,21 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
         details: { id: ours.id, url: ours.url },
       };
     }),
+    bounded('commercetools types', async () => {
+      const available = await deps.customTypes();
+      return available.interactions
+        ? { name: 'commercetools types', status: 'UP' }
+        : {
+            name: 'commercetools types',
+            status: 'DOWN',
+            message: `type ${PaymentInterfaceInteractionTypeKey} is missing, so operations cannot be recorded; run post-deploy`,
+          };
+    }),
   ]);
-  const checks = [commercetools, stripeApi, webhook];
+  const checks = [commercetools, stripeApi, webhook, types];
   const critical = commercetools.status === 'DOWN' || stripeApi.status === 'DOWN';
-  const overall = critical ? 'Unavailable' : webhook.status === 'DOWN' ? 'Partially Available' : 'OK';
+  const degraded = webhook.status === 'DOWN' || types.status === 'DOWN';
+  const overall = critical ? 'Unavailable' : degraded ? 'Partially Available' : 'OK';
   return {
     statusCode: critical ? 503 : 200,
     body: {

@@ -1,5 +1,6 @@
 import { stripeFor } from '../support/stripe';
 import { mcToken } from '../support/tokens';
+import { installConnectorTypes } from '../support/wired';
 import { call, startProcessor, startWorld, type Processor, type World } from '../support/world';
 import { HANDLED_EVENTS } from '../../src/webhooks/events';
 
@@ -7,9 +8,10 @@ let world: World;
 beforeAll(async () => (world = await startWorld()));
 afterAll(() => world?.stop());
 
-async function statusOf(overrides: Record<string, string | undefined>) {
+async function statusOf(overrides: Record<string, string | undefined>, withTypes = true) {
   const processor: Processor = await startProcessor(world, overrides);
   try {
+    if (withTypes) await installConnectorTypes(processor);
     const res = await call(`${processor.url}/operations/status`, {
       headers: { authorization: `Bearer ${await mcToken(world)}` },
     });
@@ -20,6 +22,16 @@ async function statusOf(overrides: Record<string, string | undefined>) {
 }
 
 describe('GET /operations/status (D13)', () => {
+  it('Partially Available before post-deploy made the type operations are recorded with', async () => {
+    const res = await statusOf({ CONNECT_SERVICE_URL: 'https://connector.example.test' }, false);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('Partially Available');
+    expect(res.body.checks.find((c: { name: string }) => c.name === 'commercetools types')).toMatchObject({
+      status: 'DOWN',
+      message: expect.stringContaining('run post-deploy'),
+    });
+  });
+
   it('OK when commercetools, Stripe and the webhook endpoint are right; details carry no Stripe objects or secrets', async () => {
     const serviceUrl = 'https://connector.example.test';
     await stripeFor(world).webhookEndpoints.create({
@@ -35,6 +47,7 @@ describe('GET /operations/status (D13)', () => {
         { name: 'commercetools permissions', status: 'UP' },
         { name: 'Stripe API', status: 'UP' },
         { name: 'Stripe webhook endpoint', status: 'UP' },
+        { name: 'commercetools types', status: 'UP' },
       ],
     });
     const text = JSON.stringify(res.body);

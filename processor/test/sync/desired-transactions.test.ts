@@ -106,4 +106,16 @@ describe('desiredTransactions: refunds and disputes', () => {
       { type: 'Chargeback', state, amount: 2999, interactionId: 'dp_1' },
     ]);
   });
+
+  it.each(['warning_needs_response', 'warning_under_review', 'warning_closed'] as const)(
+    'an inquiry (%s) moves no money and records no Chargeback',
+    (status) => {
+      const result = desiredTransactions({
+        paymentIntent: aPaymentIntent({ status: 'succeeded' }),
+        charge: aCharge({ captured: true, amount_captured: 2999 }),
+        disputes: [aDispute({ status, amount: 2999 })],
+      });
+      expect(result.filter((t) => t.type === 'Chargeback')).toEqual([]);
+    },
+  );
 });

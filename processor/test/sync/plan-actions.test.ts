@@ -1,4 +1,5 @@
-import { planPaymentActions } from '../../src/sync/plan-actions';
+import type { TxState, TxType } from '../../src/sync/desired-transactions';
+import { canMove, planPaymentActions } from '../../src/sync/plan-actions';
 import { aPayment, aTransaction } from '../support/builders';
 
 const now = () => '2026-11-23T00:00:00.000Z';
@@ -185,5 +186,136 @@ describe('captures: Stripe tells the captured total, commercetools gets one tran
     });
     expect(planPaymentActions(payment, [charge(1500)], facts, now)).toEqual([]);
     expect(planPaymentActions(payment, [charge(1000)], facts, now)).toEqual([]);
+  });
+});
+
+describe('transactions only move forward, in the order Stripe moves (no stale write undoes a newer one)', () => {
+  const states: TxState[] = ['Initial', 'Pending', 'Success', 'Failure'];
+  const allowed: Record<TxType, string[]> = {
+    Authorization: [
+      'Initial>Pending',
+      'Initial>Success',
+      'Initial>Failure',
+      'Pending>Success',
+      'Pending>Failure',
+      'Failure>Success',
+    ],
+    Charge: ['Initial>Pending', 'Initial>Success', 'Initial>Failure', 'Pending>Success', 'Pending>Failure'],
+    CancelAuthorization: [
+      'Initial>Pending',
+      'Initial>Success',
+      'Initial>Failure',
+      'Pending>Success',
+      'Pending>Failure',
+    ],
+    Refund: [
+      'Initial>Pending',
+      'Initial>Success',
+      'Initial>Failure',
+      'Pending>Success',
+      'Pending>Failure',
+      'Success>Failure',
+    ],
+    Chargeback: ['Initial>Pending', 'Initial>Success', 'Initial>Failure', 'Pending>Success', 'Pending>Failure'],
+  };
+  it.each(Object.keys(allowed) as TxType[])('%s: exactly the allowed moves', (type) => {
+    const moves = states.flatMap((from) =>
+      states.filter((to) => to !== from && canMove(type, from, to)).map((to) => `${from}>${to}`),
+    );
+    expect(moves.sort()).toEqual([...allowed[type]].sort());
+  });
+
+  it('a late decline never turns a successful authorization back; a late success never revives a failed refund', () => {
+    const payment = aPayment({
+      interfaceId: 'pi_1',
+      transactions: [
+        aTransaction({ id: 'a', type: 'Authorization', state: 'Success', interactionId: 'pi_1' }),
+        aTransaction({ id: 'r', type: 'Refund', state: 'Failure', interactionId: 're_1' }),
+      ],
+    });
+    expect(
+      planPaymentActions(
+        payment,
+        [
+          { type: 'Authorization', state: 'Failure', centAmount: 2999, interactionId: 'pi_1' },
+          { type: 'Refund', state: 'Success', centAmount: 2999, interactionId: 're_1' },
+        ],
+        facts,
+      ),
+    ).toEqual([]);
+  });
+
+  it('an attempt at another amount is another transaction: the failed one keeps its amount and state', () => {
+    const payment = aPayment({
+      interfaceId: 'pi_1',
+      transactions: [aTransaction({ id: 'a', type: 'Authorization', state: 'Failure', interactionId: 'pi_1' })],
+    });
+    const actions = planPaymentActions(
+      payment,
+      [{ type: 'Authorization', state: 'Success', centAmount: 5499, interactionId: 'pi_1' }],
+      facts,
+      now,
+    );
+    expect(actions).toEqual([
+      {
+        action: 'addTransaction',
+        transaction: {
+          type: 'Authorization',
+          state: 'Success',
+          amount: { centAmount: 5499, currencyCode: 'EUR' },
+          interactionId: 'pi_1',
+          timestamp: now(),
+        },
+      },
+    ]);
+  });
+});
+
+describe('a capture whose own amount is known is recorded on its own', () => {
+  const recorded = aPayment({
+    interfaceId: 'pi_1',
+    transactions: [
+      aTransaction({
+        type: 'Charge',
+        state: 'Success',
+        interactionId: 'ch_1',
+        amount: { type: 'centPrecision', centAmount: 1000, currencyCode: 'EUR', fractionDigits: 2 },
+      }),
+    ],
+  });
+  const added = (known?: { amount: number; total: number }) =>
+    planPaymentActions(
+      recorded,
+      [
+        {
+          type: 'Charge',
+          state: 'Success',
+          centAmount: 2000,
+          interactionId: 'ch_1',
+          cumulative: true,
+          ...(known ? { known } : {}),
+        },
+      ],
+      facts,
+      now,
+    ).map((a) => (a.action === 'addTransaction' ? [a.transaction.amount.centAmount, a.transaction.interactionId] : a));
+
+  it('a dashboard capture of 500 then ours of 500: two transactions', () => {
+    expect(added({ amount: 500, total: 2000 })).toEqual([
+      [500, 'ch_1:1500'],
+      [500, 'ch_1:2000'],
+    ]);
+  });
+  it('ours first, then one made elsewhere: two transactions', () => {
+    expect(added({ amount: 700, total: 1700 })).toEqual([
+      [700, 'ch_1:1700'],
+      [300, 'ch_1:2000'],
+    ]);
+  });
+  it('without knowledge, one transaction for the difference', () => {
+    expect(added()).toEqual([[1000, 'ch_1:2000']]);
+  });
+  it('knowledge that does not fit what is missing is ignored', () => {
+    expect(added({ amount: 500, total: 1200 })).toEqual([[1000, 'ch_1:2000']]);
   });
 });

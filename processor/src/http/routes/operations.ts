@@ -48,7 +48,13 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
       schema: { tags: ['operations'], response: { 200: StatusResponse, 503: StatusResponse, ...errors } },
     },
     async (_request, reply) => {
-      const result = await status({ config: payments.config, sdk, stripe: options.stripe, stats: options.stats });
+      const result = await status({
+        config: payments.config,
+        sdk,
+        stripe: options.stripe,
+        stats: options.stats,
+        customTypes: payments.customTypes,
+      });
       return reply.code(result.statusCode).send(result.body);
     },
   );
