@@ -21,7 +21,8 @@ export async function browserCall(
   session: string,
   json: unknown,
   flavor?: Flavor,
-  maxMs = 45_000,
+  // Long enough for a connector to adopt a payment whose creation was cut (30 s in its design).
+  maxMs = 35_000,
 ): Promise<Answer & { replica: Replica; attempts: number }> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,6 @@
 import { ctRead, piState, type RunContext } from './calls';
 import { createPayment, pay } from './driver';
+import { pool } from './http';
 import type { CheckoutRecord } from './ledger';
 import type { Rng } from './rng';
 
@@ -17,14 +18,14 @@ export async function repaySample(ctx: RunContext, r: Rng, limit: number): Promi
     if (cart.cartState !== 'Active') continue;
     candidates.push(checkout);
   }
-  for (const checkout of candidates) {
+  await pool(candidates, 4, async (checkout) => {
     const payment = await createPayment(ctx, r, { flavor: checkout.flavor }, checkout, {});
     if (!payment) {
       ctx.ledger.unpayable.push({ cartId: checkout.cartId, reason: `POST /payments failed: ${checkout.notes.at(-1)}` });
-      continue;
+      return;
     }
     await pay(ctx, r, checkout, payment, 'pm_card_visa', true);
-  }
+  });
   ctx.ledger.outcomes.add('(g) carts paid again after the run', candidates.length);
   return candidates.length;
 }
