@@ -80,8 +80,9 @@ export async function confirmPayment(
   if (!queueKey?.startsWith('pi_')) return refuse(deps, ctx, await loadFresh(), 'The payment has no PaymentIntent.');
 
   return deps.serial.serially(queueKey, async () => {
+    // The newest copy known now: a sync that ran before this one in the queue may have written.
     const [first, pi] = await Promise.all([
-      fresh ?? cached ?? loadFresh(),
+      ct.recentPayment(ref) ?? fresh ?? loadFresh(),
       retrieve(queueKey).catch((error: unknown) => {
         if (classifyStripeError(error) === 'not-found') return undefined;
         throw error;

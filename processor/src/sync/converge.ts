@@ -1,4 +1,4 @@
-import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
+import type { Cart, Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { backoff, isConflict } from '../commercetools/port';
 import type { PaymentsDeps } from '../payments/deps';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType, type SnapshotOptions } from './apply';
@@ -31,6 +31,8 @@ export interface Converged {
   snapshot: PaymentIntentSnapshot;
   /** The payment was given back because it did not match its cart (now or before). */
   releasedForCartChange: boolean;
+  /** The cart the payment was just held against and found matching (when that check ran now). */
+  matchedCart?: Cart;
 }
 
 function listsNeeded(payment: Payment, snapshot: PaymentIntentSnapshot, hints: SyncHints): SnapshotOptions {
@@ -61,8 +63,10 @@ export async function converge(
   const hints = options.hints ?? {};
   let snapshot = options.snapshot;
   let payment = options.payment ?? deps.ct.recentPayment(paymentId);
+  let fresh: Payment | undefined;
+  let matchedCart: Cart | undefined;
   for (let attempt = 1; ; attempt++) {
-    if (attempt > 1 || !payment) payment = await deps.ct.getPayment(paymentId);
+    if (attempt > 1 || !payment) payment = fresh = await deps.ct.getPayment(paymentId);
     if (attempt > 1 || !snapshot) snapshot = await loadSnapshot(deps.stripe, paymentIntentId);
     const lists = listsNeeded(payment, snapshot, hints);
     if ((lists.refunds && !snapshot.refunds) || (lists.disputes && !snapshot.disputes)) {
@@ -71,7 +75,15 @@ export async function converge(
 
     if (heldAmount(snapshot) > 0 && !isAccepted(payment, snapshot.paymentIntent)) {
       const coverage = await cartCoverage(deps, payment, snapshot);
-      if (coverage.verdict === 'differs') snapshot = await releasePayment(deps, payment, snapshot, coverage.reason);
+      if (coverage.verdict === 'matches') matchedCart = coverage.cart;
+      if (coverage.verdict === 'differs') {
+        // Money moves back only on commercetools' current word: another replica may have
+        // accepted the payment (against the cart as it was then) since this copy was read.
+        if (payment !== fresh) payment = fresh = await deps.ct.getPayment(paymentId);
+        if (!isAccepted(payment, snapshot.paymentIntent)) {
+          snapshot = await releasePayment(deps, payment, snapshot, coverage.reason);
+        }
+      }
     }
 
     if (options.capture) snapshot = { ...snapshot, capture: options.capture };
@@ -92,6 +104,7 @@ export async function converge(
       payment: updated,
       snapshot: snapshot!,
       releasedForCartChange: releasedForCartChange(snapshot!),
+      ...(matchedCart ? { matchedCart } : {}),
     });
     if (actions.length === 0) return done(payment);
     try {

@@ -91,6 +91,8 @@ export function ensureOrder(
   deps: PaymentsDeps,
   payment: Payment,
   snapshot: PaymentIntentSnapshot,
+  /** The cart this sync just accepted the payment against: no order can exist for it yet. */
+  justAccepted?: Cart,
 ): Promise<OrderResult> {
   if (!deps.config.orders.create) return Promise.resolve('disabled');
   const cartId = snapshot.paymentIntent.metadata[METADATA.cartId];
@@ -98,7 +100,7 @@ export function ensureOrder(
   const { inFlight } = deps.orders;
   const running = inFlight.get(cartId);
   if (running) return running.then(() => ensureOrder(deps, payment, snapshot));
-  const work = createOnce(deps, payment, snapshot, cartId).finally(() => inFlight.delete(cartId));
+  const work = createOnce(deps, payment, snapshot, cartId, justAccepted).finally(() => inFlight.delete(cartId));
   inFlight.set(cartId, work);
   return work;
 }
@@ -112,12 +114,15 @@ async function createOnce(
   payment: Payment,
   snapshot: PaymentIntentSnapshot,
   cartId: string,
+  justAccepted?: Cart,
 ): Promise<OrderResult> {
   const { ct } = deps;
   const state = orderPaymentState(payment);
   // An order this processor created or aligned lately, and nothing changed since: no lookup.
   if (deps.orders.knownState(payment.id) === state) return 'exists';
-  const existing = await ct.findOrderByPaymentId(payment.id);
+  // A payment accepted this moment has no order yet (if another replica makes one meanwhile,
+  // commercetools refuses the second: see the catch below).
+  const existing = justAccepted ? undefined : await ct.findOrderByPaymentId(payment.id);
   if (existing) {
     await align(deps, existing, state);
     deps.orders.remember(payment.id, state);
@@ -130,7 +135,11 @@ async function createOnce(
   if ((status !== 'requires_capture' && status !== 'succeeded') || authorizedAmount(snapshot) === undefined)
     return 'not-paid';
   if (releasedForCartChange(snapshot)) return 'released';
-  const coverage = await cartCoverage(deps, payment, snapshot);
+  // The cart the payment was accepted against moments ago is checked already; the order is made
+  // from its version, so a change since makes commercetools refuse it (and the retry checks again).
+  const coverage = justAccepted
+    ? ({ verdict: 'matches', cart: justAccepted } as const)
+    : await cartCoverage(deps, payment, snapshot);
   if (coverage.verdict === 'ordered') {
     deps.log.info({ cartId, paymentId: payment.id }, 'cart already ordered elsewhere: left alone');
     return 'already-ordered';

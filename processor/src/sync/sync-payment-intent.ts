@@ -43,9 +43,9 @@ export async function syncPaymentIntent(
   if ('status' in applied) return applied;
   // Outside the queue: the next sync of this PaymentIntent (the browser's confirm) need not wait
   // for the order; order creation has its own per-cart guard.
-  const { before, payment, snapshot } = applied;
+  const { before, payment, snapshot, matchedCart } = applied;
   const settled = ['requires_capture', 'succeeded', 'canceled'].includes(snapshot.paymentIntent.status);
-  const order = settled ? await ensureOrder(deps, payment, snapshot) : 'skipped';
+  const order = settled ? await ensureOrder(deps, payment, snapshot, matchedCart) : 'skipped';
   return {
     status: payment.version === before.version ? 'unchanged' : 'applied',
     paymentId: payment.id,
