@@ -1,7 +1,8 @@
 import { Errorx } from '@commercetools/connect-payments-sdk';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { AppError } from '../errors/app-error';
+import { classifyStripeError, isStripeError } from '../stripe/errors';
 import { MoneyError } from '../stripe/money';
 
 export interface ErrorBody {
@@ -19,18 +20,15 @@ function fromStripe(error: InstanceType<typeof Stripe.errors.StripeError>): Erro
   const fields: Record<string, unknown> = {};
   if (error.code) fields.stripeCode = error.code;
   if (error.decline_code) fields.declineCode = error.decline_code;
-  switch (error.type) {
-    case 'StripeCardError':
-      return body(402, 'PaymentDeclined', error.message, fields);
-    case 'StripeRateLimitError':
-      return body(503, 'ServiceUnavailable', 'Stripe is rate limiting requests; retry later.', fields);
-    case 'StripeConnectionError':
-    case 'StripeAPIError':
-      return body(502, 'ServiceUnavailable', 'Stripe could not be reached; retry later.', fields);
-    case 'StripeIdempotencyError':
+  if (error.type === 'StripeCardError') return body(402, 'PaymentDeclined', error.message, fields);
+  switch (classifyStripeError(error)) {
+    case 'retryable':
+      return error.type === 'StripeRateLimitError'
+        ? body(503, 'ServiceUnavailable', 'Stripe is rate limiting requests; retry later.', fields)
+        : body(502, 'ServiceUnavailable', 'Stripe could not be reached; retry later.', fields);
+    case 'in-progress':
       return body(409, 'ConcurrentModification', 'A conflicting request is in progress; retry later.', fields);
-    case 'StripeAuthenticationError':
-    case 'StripePermissionError':
+    case 'misconfigured':
       return body(502, 'General', 'The connector is not authorized by Stripe; check its keys.', fields);
     default:
       return body(502, 'General', `Stripe refused the request: ${error.message}`, fields);
@@ -43,7 +41,7 @@ export function toErrorBody(error: unknown): ErrorBody {
     const code = error.httpErrorStatus === 401 ? 'invalid_token' : error.code;
     return body(error.httpErrorStatus, code, error.message);
   }
-  if (error instanceof Stripe.errors.StripeError) return fromStripe(error);
+  if (isStripeError(error)) return fromStripe(error);
   if (error instanceof MoneyError) return body(400, 'InvalidOperation', error.message);
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { classifyStripeError } from '../stripe/errors';
 import { AppError } from '../errors/app-error';
 import { safeError } from '../logger';
 import type { PaymentsDeps } from '../payments/deps';
@@ -62,7 +63,7 @@ export async function handleEvent(
     );
     return { received: true, status: result.status };
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+    if (classifyStripeError(error) === 'not-found') {
       // The event names a Stripe object this account does not have: retrying cannot help.
       deps.log.info(log, 'webhook ignored: unknown Stripe object');
       return { received: true, status: 'ignored', reason: 'unknown Stripe object' };
