@@ -40,7 +40,8 @@ export interface ChaosReport {
   outcomes: Record<string, number>;
   violations: Violation[];
   byInvariant: Record<Invariant, number>;
-  reconcile: { code: number; summary: string };
+  /** The operator's reconcile: exit code, summary line, and its JSON report when it printed one. */
+  reconcile: { code: number; summary: string; report?: unknown };
   webhooks: Record<string, Record<string, number>>;
   replicaStartsMs: number[];
   logLines: number;
@@ -122,8 +123,10 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     phase('quiescence');
     const rec = await runCommand('src/cli/reconcile.ts', ['--since', '1h', '--json'], cluster.env, cluster.scan);
     let summary = rec.stderr.trim().split('\n').at(-1) ?? '';
+    let reconcileReport: unknown;
     try {
       const json = JSON.parse(rec.stdout) as Record<string, number>;
+      reconcileReport = json;
       summary = `checked ${json.checked}, in sync ${json.inSync}, fixed ${json.fixed}, failed ${json.failed}, ignored ${json.ignored}`;
     } catch {
       // not JSON: the last line of stderr says why
@@ -153,7 +156,7 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
       outcomes: ledger.outcomes.counts,
       violations,
       byInvariant,
-      reconcile: { code: rec.code, summary },
+      reconcile: { code: rec.code, summary, ...(reconcileReport ? { report: reconcileReport } : {}) },
       webhooks: cluster.proxy.stats,
       replicaStartsMs: cluster.replicas.all.flatMap((r) => r.startMs),
       logLines: cluster.scan.lines,
