@@ -14,7 +14,7 @@ import { pool, send } from './http';
 import { checkInvariants, INVARIANTS, type Invariant, type Violation } from './invariants';
 import { Ledger } from './ledger';
 import { observe } from './observe';
-import { drawPlans, type Plan } from './plan';
+import { drawPlans, topUpPlan, type Plan } from './plan';
 import { repaySample } from './repay';
 import { sleep, stream } from './rng';
 
@@ -105,13 +105,23 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     const plans = drawPlans(options.seed, options.checkouts, options.force);
     tweak?.(plans);
     const background = startBackgroundChaos(ctx, stream(options.seed, -1));
-    await pool(plans, options.concurrency, async (plan) => {
+    const run = async (plan: Plan) => {
       try {
         await runCheckout(ctx, plan);
       } catch (error) {
         errors.push(`checkout ${plan.index}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       }
-    });
+    };
+    await pool(plans, options.concurrency, run);
+    // With `force`, a class the checkouts did not produce after all (their steps depend on each
+    // other and on the timing) gets checkouts of its own, twice at most.
+    for (let round = 0, next = options.checkouts; options.force && round < 2; round++) {
+      const missing = (Object.keys(FAULT_CLASSES) as FaultClass[]).filter((k) => ledger.faults.get(k) === 0);
+      const extra = missing.flatMap((k) => topUpPlan(options.seed, next++, k) ?? []);
+      if (extra.length === 0) break;
+      ledger.outcomes.add('checkouts added for a class that had not happened', extra.length);
+      await pool(extra, options.concurrency, run);
+    }
     await background.stop();
     await cluster.replicas.allUp();
     phase('checkouts');

@@ -204,17 +204,19 @@ async function runStep(
       return true;
     }
     case 'refund-fail': {
-      if (!st.refunds.some((x) => x.status === 'succeeded')) {
+      if (!st.refunds.some((x) => x.status === 'succeeded' || x.status === 'pending')) {
         if (!st.refundable) return false;
         await op('refundPayment', frac(r, st.refundable, 0.1, 0.5));
       }
       const now = await piState(ctx, pi);
-      const target = now.refunds.filter((x) => x.status === 'succeeded');
+      const target = now.refunds.filter((x) => x.status === 'succeeded' || x.status === 'pending');
       if (target.length === 0) return false;
       const refund = r.pick(target);
-      const res = await send(`${ctx.cluster.stripeUrl}/_sandbox/refunds/${refund.id}/settle`, {
-        json: { outcome: 'failed' },
-      });
+      const settle = (outcome: string) =>
+        send(`${ctx.cluster.stripeUrl}/_sandbox/refunds/${refund.id}/settle`, { json: { outcome } });
+      // A refund that started pending (a pending window) succeeds first, then fails.
+      if (refund.status === 'pending') await settle('succeeded');
+      const res = await settle('failed');
       checkout.stripe.push({ kind: 'refund-failed', paymentIntentId: pi, ok: res.status === 200, detail: refund.id });
       if (res.status === 200) ctx.ledger.faults.add('refundFailed');
       return true;

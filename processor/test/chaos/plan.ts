@@ -197,6 +197,20 @@ const FORCE: Partial<Record<FaultClass, { flavor?: Flavor; patch: (p: Plan) => v
   dispute: { flavor: 'auto', patch: (p) => (p.dispute = 'lost') },
 };
 
+/** Makes a plan produce a class (a paid visa checkout of the class's flavor, with its step). */
+function forceClass(plan: Plan, name: FaultClass): void {
+  const how = FORCE[name];
+  if (!how) return;
+  if (!['ct409', 'ct503', 'ctSlow', 'stripe429'].includes(name)) {
+    if (how.flavor) plan.flavor = how.flavor;
+    plan.card = 'visa';
+    plan.cart = 'none';
+    plan.steps = plan.flavor === 'manual' ? ['capture-full'] : [];
+    delete plan.dispute;
+  }
+  how.patch(plan);
+}
+
 /**
  * Plans for every checkout; with `force`, plans that the draw left without some class are
  * changed (from the last plan backwards, one class per plan) until every class is in a plan.
@@ -204,21 +218,24 @@ const FORCE: Partial<Record<FaultClass, { flavor?: Flavor; patch: (p: Plan) => v
 export function drawPlans(seed: number, count: number, force: boolean): Plan[] {
   const plans = Array.from({ length: count }, (_, i) => drawPlan(seed, i));
   if (!force) return plans;
-  const entries = Object.entries(FORCE) as [FaultClass, NonNullable<(typeof FORCE)[FaultClass]>][];
-  const missing = () => entries.find(([name]) => !plans.some((p) => classesOf(p).has(name)));
+  const names = Object.keys(FORCE) as FaultClass[];
   for (let cursor = count - 1; cursor >= 0; cursor--) {
-    const next = missing();
-    if (!next) break;
-    const [name, how] = next;
-    const plan = plans[cursor]!;
-    if (!['ct409', 'ct503', 'ctSlow', 'stripe429'].includes(name)) {
-      if (how.flavor) plan.flavor = how.flavor;
-      plan.card = 'visa';
-      plan.cart = 'none';
-      plan.steps = plan.flavor === 'manual' ? ['capture-full'] : [];
-      delete plan.dispute;
-    }
-    how.patch(plan);
+    const name = names.find((n) => !plans.some((p) => classesOf(p).has(n)));
+    if (!name) break;
+    forceClass(plans[cursor]!, name);
   }
   return plans;
+}
+
+/**
+ * A checkout made to produce a class that did not happen (the draw's steps depend on each other
+ * and on the timing: a dispute needs something captured). Undefined for classes no checkout makes.
+ */
+export function topUpPlan(seed: number, index: number, name: FaultClass): Plan | undefined {
+  if (!FORCE[name]) return undefined;
+  const plan = drawPlan(seed, index);
+  plan.faults = [];
+  delete plan.dispute;
+  forceClass(plan, name);
+  return plan;
 }
