@@ -141,6 +141,8 @@ export class Replicas {
 
   /** A live replica (of a flavor, when given), chosen by `pick`; waits while none is up. */
   async choose(pick: (n: number) => number, flavor?: Flavor): Promise<Replica> {
+    // With one replica there is one flavor: every checkout uses it.
+    if (flavor && !this.all.some((r) => r.flavor === flavor)) flavor = undefined;
     for (let waited = 0; waited < 60_000; waited += 100) {
       const live = this.all.filter((r) => r.alive && (!flavor || r.flavor === flavor));
       if (live.length > 0) return live[pick(live.length)]!;
