@@ -146,6 +146,14 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
 
   for (const m of movements) {
     if (owner.has(m)) continue;
+    if (m.cartChanged) {
+      const released = causes.some((c) => c.release);
+      flag(
+        'a',
+        `refund of ${m.amount} (${m.id}) says cart_changed, ${released ? 'but the payment was released already' : 'but the cart did not change during this payment'}`,
+      );
+      continue;
+    }
     const refused = ops.find(
       (o) =>
         (answerOf(o) === 'rejected' || answerOf(o) === 'invalid') &&
@@ -157,11 +165,7 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
         'h',
         `operation #${refused.id} ${refused.action} was answered ${answerOf(refused)} but Stripe shows a ${m.kind} of ${m.amount} (${m.id})`,
       );
-    else
-      flag(
-        'a',
-        `${m.kind} of ${m.amount} (${m.id}) matches no request, shopper payment or dashboard action${m.cartChanged ? ' (marked cart_changed)' : ''}`,
-      );
+    else flag('a', `${m.kind} of ${m.amount} (${m.id}) matches no request, shopper payment or dashboard action`);
   }
   for (const c of causes) {
     if (c.op && answerOf(c.op) === 'positive' && c.used.size === 0)
