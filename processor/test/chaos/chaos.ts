@@ -172,7 +172,7 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
       logLines: cluster.scan.lines,
       errors,
       ledger,
-      command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.force ? '' : ' --no-force'}`,
+      command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.repay === 10 ? '' : ` --repay ${options.repay}`}${options.force ? '' : ' --no-force'}`,
     };
   } finally {
     await cluster.stop();

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { runChaos } from './chaos';
+import { runChaos, type ChaosOptions } from './chaos';
 import { printChaos } from './report';
 
 const USAGE =
@@ -26,15 +26,24 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
     return n;
   };
-  const report = await runChaos({
-    replicas: value('replicas', 3, 1),
-    checkouts: value('checkouts', 50, 1),
-    seed: value('seed', Date.now() % 1_000_000),
-    concurrency: value('concurrency', 6, 1),
-    repay: value('repay', 10),
-    force: !argv.includes('--no-force'),
-  });
-  process.stdout.write(printChaos(report, value('examples', 5)));
+  let options: ChaosOptions;
+  let examples: number;
+  try {
+    options = {
+      replicas: value('replicas', 3, 1),
+      checkouts: value('checkouts', 50, 1),
+      seed: value('seed', Date.now() % 1_000_000),
+      concurrency: value('concurrency', 6, 1),
+      repay: value('repay', 10),
+      force: !argv.includes('--no-force'),
+    };
+    examples = value('examples', 5);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const report = await runChaos(options);
+  process.stdout.write(printChaos(report, examples));
   const dump = argv.indexOf('--dump');
   if (dump >= 0) {
     const { ledger, ...rest } = report;
