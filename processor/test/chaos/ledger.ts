@@ -14,6 +14,8 @@ export interface OpRequest {
   outcome?: string;
   errorCode?: string;
   ms: number;
+  /** When the answer (or its absence) came, ms since the epoch. */
+  at: number;
 }
 
 /**

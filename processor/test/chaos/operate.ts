@@ -58,7 +58,14 @@ export async function operate(
     body,
     tags: options.tags ?? [],
   });
-  op.key = options.key ?? (options.keyed ? `chaos-${ctx.seed}-${checkout.index}-${op.id}` : undefined);
+  // Without a key, an identical request is the same operation as one still unanswered or answered
+  // moments ago (docs/payment-model.md): a caller who means another one sends a key.
+  const sent = JSON.stringify(body);
+  const repeat = checkout.ops.some(
+    (o) => o !== op && o.paymentId === payment.paymentId && JSON.stringify(o.body) === sent && !settledLongAgo(o),
+  );
+  if (repeat && !options.keyed && !options.key) op.tags.push('quick-repeat');
+  op.key = options.key ?? (options.keyed || repeat ? `chaos-${ctx.seed}-${checkout.index}-${op.id}` : undefined);
   if (!op.key) delete op.key;
   const headers: Record<string, string> = {
     authorization: `Bearer ${ctx.cluster.opsToken}`,
@@ -77,6 +84,7 @@ export async function operate(
       ...(answer.body?.outcome ? { outcome: answer.body.outcome } : {}),
       ...(answer.body?.errors?.[0]?.code ? { errorCode: answer.body.errors[0].code } : {}),
       ms: Date.now() - started,
+      at: Date.now(),
     });
     return answer;
   };
@@ -113,3 +121,9 @@ const describe = (q: OpRequest | undefined) =>
     : q.outcome
       ? `${q.outcome}${q.outcome === 'rejected' && q.errorCode ? ` (${q.errorCode})` : ''}`
       : `${q.status} ${q.errorCode ?? ''}`.trim();
+
+/** Answered, and long enough ago (15 s, the document says 10) that an identical request is a new operation. */
+function settledLongAgo(op: LogicalOp): boolean {
+  const answered = op.requests.filter((q) => isAnswer(q.status));
+  return answered.length > 0 && Date.now() - Math.max(...answered.map((q) => q.at)) > 15_000;
+}

@@ -78,7 +78,7 @@ const checkout = (ops: Partial<LogicalOp>[] = []): CheckoutRecord => ({
   cartChanges: [],
   notes: [],
 });
-const approved = [{ replica: 'r0', status: 200, outcome: 'approved', ms: 1 }];
+const approved = [{ replica: 'r0', status: 200, outcome: 'approved', ms: 1, at: 0 }];
 
 it('logs: secrets and raw Stripe objects are found, ordinary lines are not', () => {
   const scan = new LogScan();
@@ -132,7 +132,11 @@ it('movements: a refund twice for one request, and an approval without a movemen
   const none = checkout([{ action: 'refundPayment', amount: 700, requests: approved }]);
   expect(checkMovements(final(), none).map((x) => x.invariant)).toEqual(['h']);
   const rejected = checkout([
-    { action: 'refundPayment', amount: 1000, requests: [{ replica: 'r0', status: 200, outcome: 'rejected', ms: 1 }] },
+    {
+      action: 'refundPayment',
+      amount: 1000,
+      requests: [{ replica: 'r0', status: 200, outcome: 'rejected', ms: 1, at: 0 }],
+    },
   ]);
   expect(checkMovements(final({ refunds: [refund('re_1', 1000)] }), rejected).map((x) => x.invariant)).toEqual(['h']);
 });
