@@ -21,6 +21,8 @@ interface Movement {
   amount: number;
   id: string;
   cartChanged?: boolean;
+  /** The refund's `ct_reason` metadata, when the connector gave one. */
+  reason?: string;
   automatic?: boolean;
 }
 
@@ -71,6 +73,7 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
       amount: x.amount,
       id: x.id,
       cartChanged: x.metadata?.ct_reason === 'cart_changed',
+      ...(x.metadata?.ct_reason ? { reason: x.metadata.ct_reason } : {}),
     })),
   ];
   if (authorized && pi.status === 'canceled')
@@ -165,7 +168,11 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
         'h',
         `operation #${refused.id} ${refused.action} was answered ${answerOf(refused)} but Stripe shows a ${m.kind} of ${m.amount} (${m.id})`,
       );
-    else flag('a', `${m.kind} of ${m.amount} (${m.id}) matches no request, shopper payment or dashboard action`);
+    else
+      flag(
+        'a',
+        `${m.kind} of ${m.amount} (${m.id}) matches no request, shopper payment or dashboard action${m.reason ? ` (ct_reason=${m.reason})` : ''}`,
+      );
   }
   for (const c of causes) {
     if (c.op && answerOf(c.op) === 'positive' && c.used.size === 0)
