@@ -39,6 +39,7 @@ export interface CommercetoolsPort {
   getCart(cartId: string): Promise<Cart>;
   setCartShippingAddress(cart: Pick<Cart, 'id' | 'version'>, address: BaseAddress): Promise<Cart>;
   findOrderByPaymentId(paymentId: string): Promise<Order | undefined>;
+  getOrder(orderId: string): Promise<Order>;
   createOrderFromCart(draft: {
     cart: Pick<Cart, 'id' | 'version'>;
     orderNumber?: string;
@@ -169,6 +170,8 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
       const result = await api.order.find(`paymentInfo(payments(id="${paymentId.replace(/"/g, '')}"))`);
       return result.results[0];
     },
+
+    getOrder: async (orderId) => (await api.client.orders().withId({ ID: orderId }).get().execute()).body,
 
     async createOrderFromCart({ cart, orderNumber, paymentState }) {
       const res = await api.client

@@ -1,3 +1,4 @@
+import { loadSnapshot } from '../sync/apply';
 import { snapshotAfter, stripeWrite } from './stripe-write';
 import { rejected, type ModifyAction, type OperationContext, type OperationHandler, type Performed } from './types';
 
@@ -26,8 +27,13 @@ export const cancel: OperationHandler<Cancel> = {
   },
 };
 
-export function cancelOnce(ctx: OperationContext, amount: number, key: string): Promise<Performed> {
-  return stripeWrite({ type: 'CancelAuthorization', amount, key }, async () => {
+/**
+ * One cancel under its key. Refused because the authorization is released already (it expired, it
+ * was cancelled in the dashboard, or Stripe forgot the key of an attempt that did cancel it): the
+ * state asked for is reached, and nothing else was done.
+ */
+export async function cancelOnce(ctx: OperationContext, amount: number, key: string): Promise<Performed> {
+  const performed = await stripeWrite({ type: 'CancelAuthorization', amount, key }, async () => {
     const pi = await ctx.deps.stripe.paymentIntents.cancel(
       ctx.paymentIntentId,
       { cancellation_reason: 'requested_by_customer', expand: ['latest_charge'] },
@@ -36,4 +42,7 @@ export function cancelOnce(ctx: OperationContext, amount: number, key: string): 
     const snapshot = snapshotAfter(pi, ctx.snapshot);
     return { answer: { outcome: 'approved' }, ...(snapshot ? { snapshot } : {}) };
   });
+  if (!performed.refusal) return performed;
+  const now = await loadSnapshot(ctx.deps.stripe, ctx.paymentIntentId, { refunds: true });
+  return now.paymentIntent.status === 'canceled' ? { answer: { outcome: 'approved' }, snapshot: now } : performed;
 }

@@ -17,6 +17,12 @@ export const REQUEST_TYPE = 'operation-request';
 export const ANSWER_TYPE = 'operation-answer';
 /** A keyless request repeats an unanswered identical one only this long (Stripe keeps keys 24 h). */
 export const RETRY_WINDOW_MS = 24 * 3_600_000;
+/**
+ * An answer is stamped when its write is planned; the caller gets it only once the write landed,
+ * which may take seconds when commercetools is slow. An identical keyless request arriving within
+ * this long after the stamp may be the retry of a caller that never got the answer, so it is.
+ */
+export const ANSWER_GRACE_MS = 10_000;
 
 /** How a request is told apart from another: the caller's key, or its body. */
 export interface RequestIdentity {
@@ -94,7 +100,8 @@ export function recordedRequests(payment: Payment): RecordedRequest[] {
 /**
  * The recorded request this one repeats: with a key, the one with that key (answered or not).
  * Without, the newest request with the same body, recorded in the retry window, that was not yet
- * answered when this one arrived: its retry, or its twin sent at the same time to another replica.
+ * answered when this one arrived (or answered too shortly before for its caller to know): its
+ * retry, or its twin sent at the same time to another replica.
  */
 export function findRequest(
   payment: Payment,
@@ -109,7 +116,7 @@ export function findRequest(
         !r.identity.key &&
         r.identity.body === identity.body &&
         arrivedAt - Date.parse(r.createdAt) < RETRY_WINDOW_MS &&
-        (!r.answer || Date.parse(r.answeredAt ?? '') >= arrivedAt),
+        (!r.answer || Date.parse(r.answeredAt ?? '') + ANSWER_GRACE_MS > arrivedAt),
     )
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }

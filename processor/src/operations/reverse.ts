@@ -30,12 +30,14 @@ export const reverse: OperationHandler<Reverse> = {
     const refundAmount = Number(plan.refund);
     const release = Number(plan.release);
     const refunded = refundAmount > 0 ? await refundOnce(ctx, refundAmount, `${key}:refund`, requestId) : undefined;
-    if (refunded?.refusal || release <= 0) return refunded!;
-    // Released meanwhile (expired, cancelled elsewhere, or by an earlier attempt of this request).
-    const now = refunded ? await loadSnapshot(ctx.deps.stripe, ctx.paymentIntentId) : ctx.snapshot;
-    if (now.paymentIntent.status !== 'requires_capture') return refunded ?? { answer: { outcome: 'approved' } };
-    const cancelled = await cancelOnce({ ...ctx, snapshot: now }, release, `${key}:cancel`);
+    // The authorization is released whatever became of the refund: nothing may stay held.
+    const now = release > 0 && refunded ? await loadSnapshot(ctx.deps.stripe, ctx.paymentIntentId) : ctx.snapshot;
+    const cancelled =
+      release > 0 && now.paymentIntent.status === 'requires_capture'
+        ? await cancelOnce({ ...ctx, snapshot: now }, release, `${key}:cancel`)
+        : undefined;
+    if (refunded?.refusal || !cancelled) return refunded ?? { answer: { outcome: 'approved' } };
     if (cancelled.refusal || !refunded) return cancelled;
-    return { answer: refunded.answer };
+    return { ...(refunded.refundId ? { refundId: refunded.refundId } : {}), answer: refunded.answer };
   },
 };

@@ -1,9 +1,11 @@
 import type { BaseAddress, Cart, Order, Payment, PaymentState } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { statusOf } from '../commercetools/port';
+import { amountToPay } from '../commercetools/cart-amount';
+import { isConflict, statusOf } from '../commercetools/port';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
 import { converge } from './converge';
+import { fromStripeAmount } from '../stripe/money';
 import { authorizedAmount, cartCoverage, releasedForCartChange } from './coverage';
 import type { PaymentIntentSnapshot } from './desired-transactions';
 import { releasePayment } from './release';
@@ -105,8 +107,24 @@ export function ensureOrder(
   return work;
 }
 
-async function align(deps: PaymentsDeps, order: Order, state: PaymentState): Promise<void> {
-  if (order.paymentState !== state) await deps.ct.changeOrderPaymentState(order, state);
+/**
+ * Sets the order's payment state from the payment as commercetools shows it after the order was
+ * read, written against the order's version: a replica holding an older view of the payment then
+ * never overwrites a newer state (its write conflicts, and it reads both again).
+ */
+async function align(deps: PaymentsDeps, order: Order, paymentId: string): Promise<PaymentState> {
+  let current = order;
+  for (let attempt = 1; ; attempt++) {
+    const state = orderPaymentState(await deps.ct.getPayment(paymentId));
+    if (current.paymentState === state) return state;
+    try {
+      await deps.ct.changeOrderPaymentState(current, state);
+      return state;
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 4) throw error;
+      current = await deps.ct.getOrder(order.id);
+    }
+  }
 }
 
 async function createOnce(
@@ -117,6 +135,11 @@ async function createOnce(
   justAccepted?: Cart,
 ): Promise<OrderResult> {
   const { ct } = deps;
+  // A payment that never paid for an order (declined, abandoned, or given back because its cart
+  // changed) must not touch the order that another payment of the same cart paid for.
+  if (releasedForCartChange(snapshot)) return 'released';
+  const authorized = authorizedAmount(snapshot);
+  if (authorized === undefined) return 'not-paid';
   const state = orderPaymentState(payment);
   // An order this processor created or aligned lately, and nothing changed since: no lookup.
   if (deps.orders.knownState(payment.id) === state) return 'exists';
@@ -124,17 +147,16 @@ async function createOnce(
   // commercetools refuses the second: see the catch below).
   const existing = justAccepted ? undefined : await ct.findOrderByPaymentId(payment.id);
   if (existing) {
-    await align(deps, existing, state);
-    deps.orders.remember(payment.id, state);
+    deps.orders.remember(payment.id, await align(deps, existing, payment.id));
     return 'exists';
   }
   // Only an authorized payment is ordered, and only for a cart that asks exactly what it was
   // authorized for: the order is created from the cart version checked here (commercetools refuses
-  // it if the cart changed since), and a cart that changed gets its payment back instead.
+  // it if the cart changed since), and a cart that changed gets its payment back instead. Refunds
+  // made since count as they would after the order: they are the merchant's, and the order's
+  // payment state shows them, whichever arrived first.
   const status = snapshot.paymentIntent.status;
-  if ((status !== 'requires_capture' && status !== 'succeeded') || authorizedAmount(snapshot) === undefined)
-    return 'not-paid';
-  if (releasedForCartChange(snapshot)) return 'released';
+  if (status !== 'requires_capture' && status !== 'succeeded') return 'not-paid';
   // The cart the payment was accepted against moments ago is checked already; the order is made
   // from its version, so a change since makes commercetools refuse it (and the retry checks again).
   const coverage = justAccepted
@@ -145,21 +167,27 @@ async function createOnce(
     return 'already-ordered';
   }
   if (coverage.verdict === 'differs') {
-    const after = await releasePayment(deps, payment, snapshot, coverage.reason);
-    await deps.serial.serially(snapshot.paymentIntent.id, () =>
-      converge(deps, payment.id, snapshot.paymentIntent.id, { snapshot: after }),
-    );
+    await giveBack(deps, payment, snapshot, coverage.reason);
     return 'released';
   }
   let cart: Cart = coverage.cart;
   const fromStripe = cart.shippingAddress
     ? undefined
     : addressFromStripe(snapshot.charge?.shipping ?? snapshot.paymentIntent.shipping);
-  if (fromStripe) cart = await ct.setCartShippingAddress(cart, fromStripe);
+  if (fromStripe) {
+    // A new address may change shipping costs and taxes: the order's cart is checked again.
+    const addressed = await ct.setCartShippingAddress(cart, fromStripe);
+    const due = amountToPay({ ...addressed, paymentInfo: cart.paymentInfo } as Cart, payment.id);
+    const paid = fromStripeAmount(authorized, snapshot.paymentIntent.currency, payment.amountPlanned.fractionDigits);
+    if (due.centAmount !== paid.centAmount || due.currencyCode !== paid.currencyCode) {
+      await giveBack(deps, payment, snapshot, 'the cart asks another amount once its shipping address is set');
+      return 'released';
+    }
+    cart = addressed;
+  }
   const orderNumber = snapshot.paymentIntent.metadata[METADATA.orderNumber];
   try {
     const order = await ct.createOrderFromCart({ cart, paymentState: state, ...(orderNumber ? { orderNumber } : {}) });
-    await align(deps, order, state);
     deps.orders.remember(payment.id, state);
     deps.log.info(
       { orderId: order.id, orderNumber: order.orderNumber, cartId, paymentId: payment.id },
@@ -171,9 +199,20 @@ async function createOnce(
     const code = statusOf(error);
     if (code === 409 || code === 400) {
       const now = await ct.findOrderByPaymentId(payment.id);
-      if (now) return 'exists';
+      if (now) {
+        // Its maker may have known an older state of the payment.
+        deps.orders.remember(payment.id, await align(deps, now, payment.id));
+        return 'exists';
+      }
       if ((await ct.getCart(cartId)).cartState === 'Ordered') return 'already-ordered';
     }
     throw error;
   }
+}
+
+async function giveBack(deps: PaymentsDeps, payment: Payment, snapshot: PaymentIntentSnapshot, reason: string) {
+  const after = await releasePayment(deps, payment, snapshot, reason);
+  await deps.serial.serially(snapshot.paymentIntent.id, () =>
+    converge(deps, payment.id, snapshot.paymentIntent.id, { snapshot: after }),
+  );
 }

@@ -7,11 +7,13 @@ import { capturedNotRefunded } from './coverage';
 import type { PaymentIntentSnapshot } from './desired-transactions';
 
 /**
- * Gives back a payment whose cart asks another amount than it holds: the authorization is
- * cancelled, or what was captured is refunded in full. Every replica and every retry that decides
- * the same release sends the same Stripe request with the same idempotency key, so it happens once.
- * The refund's key counts the release refunds that failed before (Stripe's own record, which only
- * grows), so that a release whose refund failed can be asked again. Answers Stripe's state after it.
+ * Gives back what a payment holds: the authorization still open is cancelled, what was captured is
+ * refunded. Stripe is read again after each step and decides the next one, so a payment captured
+ * meanwhile (the dashboard, another system) is refunded instead of kept. Every replica and every
+ * retry that decides the same release sends the same Stripe request under the same idempotency
+ * key, so it happens once; the refund's key counts the release refunds that failed before
+ * (Stripe's own record, which only grows), so a release whose refund failed can be asked again.
+ * Answers Stripe's state after it.
  */
 export async function releasePayment(
   deps: PaymentsDeps,
@@ -19,38 +21,48 @@ export async function releasePayment(
   snapshot: PaymentIntentSnapshot,
   reason: string,
 ): Promise<PaymentIntentSnapshot> {
-  const pi = snapshot.paymentIntent;
-  const log = { paymentId: payment.id, paymentIntentId: pi.id, cartId: pi.metadata[METADATA.cartId], reason };
-  let now = snapshot;
-  try {
-    if (pi.status === 'requires_capture') {
-      await deps.stripe.paymentIntents.cancel(
-        pi.id,
-        { cancellation_reason: 'abandoned' },
-        { idempotencyKey: `ct-payment:${payment.id}:release-cancel` },
-      );
-      now = await loadSnapshot(deps.stripe, pi.id, { refunds: true });
+  const code = 'cart_changed';
+  const id = snapshot.paymentIntent.id;
+  const log = {
+    paymentId: payment.id,
+    paymentIntentId: id,
+    cartId: snapshot.paymentIntent.metadata[METADATA.cartId],
+    reason,
+  };
+  const reload = () => loadSnapshot(deps.stripe, id, { refunds: true, disputes: Boolean(snapshot.disputes) });
+  let now = snapshot.refunds ? snapshot : await reload();
+  for (let step = 1; step <= 3; step++) {
+    const pi = now.paymentIntent;
+    try {
+      if (pi.status === 'requires_capture' && pi.amount_capturable > 0) {
+        await deps.stripe.paymentIntents.cancel(
+          id,
+          { cancellation_reason: 'abandoned' },
+          { idempotencyKey: `ct-payment:${payment.id}:release-cancel` },
+        );
+      } else if (capturedNotRefunded(now) > 0) {
+        const failedBefore = (now.refunds ?? []).filter(
+          (r) => r.metadata?.[METADATA.reason] === code && (r.status === 'failed' || r.status === 'canceled'),
+        ).length;
+        await deps.stripe.refunds.create(
+          {
+            payment_intent: id,
+            reason: 'requested_by_customer',
+            metadata: { [METADATA.paymentId]: payment.id, [METADATA.reason]: code },
+          },
+          { idempotencyKey: `ct-payment:${payment.id}:release-refund:${code}:${failedBefore}` },
+        );
+      } else {
+        return now;
+      }
+      deps.log.warn({ ...log, step }, 'payment released: it does not match its cart');
+    } catch (error) {
+      // Stripe refuses when the payment moved meanwhile (captured, cancelled or refunded by
+      // someone else): what it shows now decides the next step.
+      if (classifyStripeError(error) !== 'refused') throw error;
+      deps.log.warn({ ...log, code: (error as { code?: string }).code }, 'payment release refused by Stripe');
     }
-    // What was captured already (a capture made before the cart was checked) is refunded.
-    if (capturedNotRefunded(now) > 0) {
-      const failedBefore = (now.refunds ?? []).filter(
-        (r) => r.metadata?.[METADATA.reason] === 'cart_changed' && (r.status === 'failed' || r.status === 'canceled'),
-      ).length;
-      await deps.stripe.refunds.create(
-        {
-          payment_intent: pi.id,
-          reason: 'requested_by_customer',
-          metadata: { [METADATA.paymentId]: payment.id, [METADATA.reason]: 'cart_changed' },
-        },
-        { idempotencyKey: `ct-payment:${payment.id}:release-refund:${failedBefore}` },
-      );
-    }
-    deps.log.warn(log, 'payment released: it does not match its cart');
-  } catch (error) {
-    // Stripe refuses when the payment moved meanwhile (captured, cancelled or refunded by someone
-    // else): what it shows now is read below and decides again.
-    if (classifyStripeError(error) !== 'refused') throw error;
-    deps.log.warn({ ...log, code: (error as { code?: string }).code }, 'payment release refused by Stripe');
+    now = await reload();
   }
-  return loadSnapshot(deps.stripe, pi.id, { refunds: true, disputes: Boolean(snapshot.disputes) });
+  return now;
 }

@@ -1,4 +1,5 @@
 import type { Payment } from '@commercetools/platform-sdk';
+import { ANSWER_GRACE_MS } from '../../src/operations/requests';
 import { browserConfirm, stripeFor } from '../support/stripe';
 import { oauthToken } from '../support/tokens';
 import { control, quiesce, startWiredProcessor } from '../support/wired';
@@ -80,7 +81,9 @@ describe('a request retried after a failure moves money once', () => {
     expect((await op(auto2, paymentId, refund(500))).body.outcome).toBe('approved');
     expect(await stripeRefunds(paymentIntentId)).toEqual([500]);
 
-    // Answered: the same body again is another refund.
+    // Answered, and long enough ago for its caller to have had the answer: the same body again is
+    // another refund.
+    await new Promise((resolve) => setTimeout(resolve, ANSWER_GRACE_MS + 500));
     expect((await op(auto, paymentId, refund(500))).body.outcome).toBe('approved');
     await quiesce(world);
     expect(await stripeRefunds(paymentIntentId)).toEqual([500, 500]);

@@ -37,7 +37,15 @@ async function paid(p: Processor) {
   };
 }
 
+let keys = 0;
+/** Each call is a distinct operation (its own Idempotency-Key), as a caller sending repeats on purpose does. */
 const op = (p: Processor, paymentId: string, action: Record<string, unknown>) =>
+  call(`${p.url}/operations/payment-intents/${paymentId}`, {
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': `test-operation-${++keys}` },
+    json: { actions: [action] },
+  });
+/** Without a key: a retry of the same body is the same operation (see docs/payment-model.md). */
+const keyless = (p: Processor, paymentId: string, action: Record<string, unknown>) =>
   call(`${p.url}/operations/payment-intents/${paymentId}`, {
     headers: { authorization: `Bearer ${token}` },
     json: { actions: [action] },
@@ -224,9 +232,9 @@ describe('idempotency and failures', () => {
       await call(`${world.sandbox.info.commercetools}/_sandbox/faults`, {
         json: { method: 'POST', path: `/sandbox/payments/${paymentId}`, status: 503, times: 4 },
       });
-      const first = await op(auto, paymentId, { action: 'refundPayment', amount: eur(500) });
+      const first = await keyless(auto, paymentId, { action: 'refundPayment', amount: eur(500) });
       expect(first.status).toBeGreaterThanOrEqual(500);
-      const again = await op(auto, paymentId, { action: 'refundPayment', amount: eur(500) });
+      const again = await keyless(auto, paymentId, { action: 'refundPayment', amount: eur(500) });
       expect(again.body.outcome).toBe('approved');
     } finally {
       await control(world, '/webhooks/resume');
