@@ -11,7 +11,7 @@ import type { PaymentIntentSnapshot } from '../sync/desired-transactions';
 import { cancel } from './cancel';
 import { capture } from './capture';
 import { refund, refundAnswer } from './refund';
-import { answerAction, findRequest, identify, recordRequest } from './requests';
+import { answerAction, findRequest, identify, recordRequest, type RecordedRequest } from './requests';
 import { reverse } from './reverse';
 import {
   rejected,
@@ -80,25 +80,34 @@ export async function modifyPayment(
   };
   const handler = HANDLERS[action.action] as OperationHandler<ModifyAction>;
 
+  const sameRequest = (found: RecordedRequest): RecordedRequest => {
+    if (found.identity.body !== identity.body)
+      throw invalidInput('This Idempotency-Key was used for another request on this payment.');
+    return found;
+  };
   let request = earlier;
   if (!request) {
     const decided = handler.plan(ctx, action);
-    if ('rejection' in decided) return decided.rejection;
-    if ('done' in decided) {
+    if ('rejection' in decided) {
+      // What makes Stripe's state refuse this request may be its twin's write (the same request
+      // sent to another replica at the same moment): then it gets the twin's answer.
+      const twin = findRequest(await deps.ct.getPayment(paymentId), identity, arrivedAt);
+      if (!twin) return decided.rejection;
+      request = sameRequest(twin);
+    } else if ('done' in decided) {
       await deps.serial.serially(paymentIntentId, () => converge(deps, payment.id, paymentIntentId, { snapshot }));
       return decided.done;
+    } else {
+      if (!(await deps.customTypes()).interactions) {
+        throw new AppError(
+          503,
+          'ServiceUnavailable',
+          `Operations are recorded with the interface interaction type ${PaymentInterfaceInteractionTypeKey}, which is missing: run post-deploy.`,
+        );
+      }
+      request = sameRequest(await recordRequest(deps.ct, payment, identity, action, decided.plan, arrivedAt));
     }
-    if (!(await deps.customTypes()).interactions) {
-      throw new AppError(
-        503,
-        'ServiceUnavailable',
-        `Operations are recorded with the interface interaction type ${PaymentInterfaceInteractionTypeKey}, which is missing: run post-deploy.`,
-      );
-    }
-    request = await recordRequest(deps.ct, payment, identity, action, decided.plan, arrivedAt);
     if (request.answer) return request.answer;
-    if (request.identity.body !== identity.body)
-      throw invalidInput('This Idempotency-Key was used for another request on this payment.');
   } else if (action.action === 'capturePayment' && Date.now() - Date.parse(request.createdAt) > KEY_LIFETIME_MS) {
     return rejected(
       'RequestExpired',

@@ -2,7 +2,7 @@ import type { Payment } from '@commercetools/platform-sdk';
 import { ANSWER_GRACE_MS } from '../../src/operations/requests';
 import { browserConfirm, stripeFor } from '../support/stripe';
 import { oauthToken } from '../support/tokens';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
+import { control, ctControl, quiesce, startWiredProcessor } from '../support/wired';
 import { call, checkout, startWorld, type Processor, type World } from '../support/world';
 
 let world: World;
@@ -120,6 +120,24 @@ describe('a request retried after a failure moves money once', () => {
     const answers = await Promise.all([op(auto, paymentId, refund(700)), op(auto2, paymentId, refund(700))]);
     expect(answers.map((a) => a.body.outcome)).toEqual(['approved', 'approved']);
     expect(await stripeRefunds(paymentIntentId)).toEqual([700]);
+  });
+  it('the same keyed request on two replicas, one of them reading the payment before the other recorded it: both told approved, one refund', async () => {
+    const { paymentId, paymentIntentId } = await paid(auto);
+    // The first copy reads the payment at once but gets it late; its twin records and refunds
+    // meanwhile, so Stripe's state then refuses the first copy's own check.
+    await ctControl(world, '/faults', {
+      method: 'GET',
+      path: `/sandbox/payments/${paymentId}`,
+      delayMs: 1500,
+      phase: 'after',
+      times: 1,
+    });
+    const first = op(auto, paymentId, refund(2999), 'full-refund-1');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await op(auto2, paymentId, refund(2999), 'full-refund-1');
+    expect(second.body.outcome).toBe('approved');
+    expect((await first).body).toEqual(second.body);
+    expect(await stripeRefunds(paymentIntentId)).toEqual([2999]);
   });
 });
 
