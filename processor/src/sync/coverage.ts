@@ -46,9 +46,8 @@ export function releasedForCartChange(snapshot: PaymentIntentSnapshot): boolean 
   if (pi.status === 'canceled' && pi.cancellation_reason === 'abandoned' && charge?.status === 'succeeded') {
     return true;
   }
-  return (snapshot.refunds ?? []).some(
-    (r) => r.metadata?.[METADATA.reason] === 'cart_changed' && r.status !== 'failed' && r.status !== 'canceled',
-  );
+  // A release refund that failed still marks the payment released: it is not attempted again.
+  return (snapshot.refunds ?? []).some((r) => r.metadata?.[METADATA.reason] === 'cart_changed');
 }
 
 /** Whether commercetools already records this PaymentIntent's authorization as accepted. */

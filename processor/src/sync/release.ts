@@ -11,9 +11,7 @@ import type { PaymentIntentSnapshot } from './desired-transactions';
  * refunded. Stripe is read again after each step and decides the next one, so a payment captured
  * meanwhile (the dashboard, another system) is refunded instead of kept. Every replica and every
  * retry that decides the same release sends the same Stripe request under the same idempotency
- * key, so it happens once; the refund's key counts the release refunds that failed before
- * (Stripe's own record, which only grows), so a release whose refund failed can be asked again.
- * Answers Stripe's state after it.
+ * key, so it happens once. Answers Stripe's state after it.
  */
 export async function releasePayment(
   deps: PaymentsDeps,
@@ -41,16 +39,15 @@ export async function releasePayment(
           { idempotencyKey: `ct-payment:${payment.id}:release-cancel` },
         );
       } else if (capturedNotRefunded(now) > 0) {
-        const failedBefore = (now.refunds ?? []).filter(
-          (r) => r.metadata?.[METADATA.reason] === code && (r.status === 'failed' || r.status === 'canceled'),
-        ).length;
+        // One release refund per payment: a retry or a twin sends the same key; if Stripe fails it
+        // later, the money is returned another way (a refund that failed would fail again).
         await deps.stripe.refunds.create(
           {
             payment_intent: id,
             reason: 'requested_by_customer',
             metadata: { [METADATA.paymentId]: payment.id, [METADATA.reason]: code },
           },
-          { idempotencyKey: `ct-payment:${payment.id}:release-refund:${code}:${failedBefore}` },
+          { idempotencyKey: `ct-payment:${payment.id}:release-refund` },
         );
       } else {
         return now;

@@ -44,6 +44,15 @@ export async function syncPaymentIntent(
   // Outside the queue: the next sync of this PaymentIntent (the browser's confirm) need not wait
   // for the order; order creation has its own per-cart guard.
   const { before, payment, snapshot, matchedCart } = applied;
+  const failedRelease = snapshot.refunds?.find(
+    (r) => r.metadata?.[METADATA.reason] === 'cart_changed' && (r.status === 'failed' || r.status === 'canceled'),
+  );
+  if (failedRelease) {
+    deps.log.error(
+      { paymentId: payment.id, paymentIntentId, refundId: failedRelease.id },
+      'the refund giving back a payment whose cart changed failed at Stripe: return the money another way',
+    );
+  }
   const settled = ['requires_capture', 'succeeded', 'canceled'].includes(snapshot.paymentIntent.status);
   const order = settled ? await ensureOrder(deps, payment, snapshot, matchedCart) : 'skipped';
   return {

@@ -74,6 +74,29 @@ describe('the cart changes while the shopper pays', () => {
     await payAgain(auto, sessionId, cartId, 7999);
   });
 
+  it('a release refund that Stripe fails later is not tried again: no order, one refund, an error for the merchant', async () => {
+    const { sessionId, cartId } = await checkout(world);
+    const created = await createPayment(auto, sessionId);
+    await setQuantity(auto, cartId, 2);
+    await browserConfirm(world, created.body.clientSecret, 'pm_card_visa');
+    await quiesce(world);
+    const piId = piIdOf(created.body.clientSecret);
+    const [release] = (await stripeFor(world).refunds.list({ payment_intent: piId })).data;
+    expect(release?.metadata?.ct_reason).toBe('cart_changed');
+    await control(world, `/refunds/${release!.id}/settle`, { outcome: 'failed' });
+    await quiesce(world);
+
+    const refunds = (await stripeFor(world).refunds.list({ payment_intent: piId })).data;
+    expect(refunds.map((r) => [r.id, r.status])).toEqual([[release!.id, 'failed']]);
+    expect(await ordersOf(auto, cartId)).toEqual([]);
+    expect(await txs(auto, created.body.paymentReference)).toEqual([
+      'Authorization Success 2999',
+      'Charge Success 2999',
+      'Refund Failure 2999',
+    ]);
+    expect(auto.logs.join('\n')).toContain('return the money another way');
+  });
+
   it('manual capture, the webhook first: the authorization is cancelled and no order is created', async () => {
     const { sessionId, cartId } = await checkout(world);
     const created = await createPayment(manual, sessionId);
