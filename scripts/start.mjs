@@ -22,6 +22,33 @@ const ports = {
 const READY_TIMEOUT_MS = 30000;
 const started = Date.now();
 
+/** Everything the processor (and its post-deploy) needs to run against the sandbox. */
+const processorEnv = (info) => ({
+  PORT: ports.processor,
+  HOST: host,
+  PROCESSOR_EXIT_WITH_PARENT: 'true',
+  CTP_PROJECT_KEY: info.sandbox.projectKey,
+  CTP_CLIENT_ID: 'sandbox-connector',
+  CTP_CLIENT_SECRET: 'sandbox-connector-secret',
+  CTP_AUTH_URL: info.sandbox.commercetools,
+  CTP_API_URL: info.sandbox.commercetools,
+  CTP_SESSION_URL: info.sandbox.sessionApi,
+  CTP_CHECKOUT_URL: info.sandbox.commercetools,
+  CTP_JWKS_URL: info['jwt-mock'].jwksUrl,
+  CTP_JWT_ISSUER: info['jwt-mock'].issuer,
+  STRIPE_SECRET_KEY: 'sk_test_sandbox',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_sandbox',
+  ...(info.sandbox.stripe ? { STRIPE_API_URL: info.sandbox.stripe } : {}),
+  CONNECT_SERVICE_URL: `http://localhost:${ports.processor}`,
+  MERCHANT_RETURN_URL: `http://localhost:${ports.demo}/`,
+  ALLOWED_ORIGINS: `http://localhost:${ports.demo},http://127.0.0.1:${ports.demo}`,
+  LOG_LEVEL: env.LOG_LEVEL || 'info',
+  // Try other setups of the sandbox processor, e.g. STRIPE_CAPTURE_METHOD=manual npm start.
+  ...(env.STRIPE_CAPTURE_METHOD ? { STRIPE_CAPTURE_METHOD: env.STRIPE_CAPTURE_METHOD } : {}),
+  ...(env.STRIPE_PAYMENT_METHOD_TYPES ? { STRIPE_PAYMENT_METHOD_TYPES: env.STRIPE_PAYMENT_METHOD_TYPES } : {}),
+  ...(env.STRIPE_ENABLE_MULTICAPTURE ? { STRIPE_ENABLE_MULTICAPTURE: env.STRIPE_ENABLE_MULTICAPTURE } : {}),
+});
+
 /** Services that exist in this checkout, in start order. */
 const services = [
   {
@@ -38,7 +65,6 @@ const services = [
       SANDBOX_CT_PORT: ports.commercetools,
       SANDBOX_STRIPE_PORT: ports.stripe,
       SANDBOX_PROCESSOR_URL: `http://localhost:${ports.processor}`,
-      SANDBOX_REGISTER_WEBHOOK: 'true',
       SANDBOX_ASYNC_SETTLE_MS: env.SANDBOX_ASYNC_SETTLE_MS || '10000',
     },
   },
@@ -46,32 +72,10 @@ const services = [
     name: 'processor',
     script: 'processor/src/main.ts',
     ready: 'PROCESSOR_READY',
-    // Everything the processor needs to run against the sandbox, derived from the ready lines.
-    env: (info) => ({
-      PORT: ports.processor,
-      HOST: host,
-      PROCESSOR_EXIT_WITH_PARENT: 'true',
-      CTP_PROJECT_KEY: info.sandbox.projectKey,
-      CTP_CLIENT_ID: 'sandbox-connector',
-      CTP_CLIENT_SECRET: 'sandbox-connector-secret',
-      CTP_AUTH_URL: info.sandbox.commercetools,
-      CTP_API_URL: info.sandbox.commercetools,
-      CTP_SESSION_URL: info.sandbox.sessionApi,
-      CTP_CHECKOUT_URL: info.sandbox.commercetools,
-      CTP_JWKS_URL: info['jwt-mock'].jwksUrl,
-      CTP_JWT_ISSUER: info['jwt-mock'].issuer,
-      STRIPE_SECRET_KEY: 'sk_test_sandbox',
-      STRIPE_PUBLISHABLE_KEY: 'pk_test_sandbox',
-      STRIPE_WEBHOOK_SIGNING_SECRET: info.sandbox.stripeWebhookSecret ?? 'whsec_sandbox_not_registered',
-      ...(info.sandbox.stripe ? { STRIPE_API_URL: info.sandbox.stripe } : {}),
-      MERCHANT_RETURN_URL: `http://localhost:${ports.demo}/`,
-      ALLOWED_ORIGINS: `http://localhost:${ports.demo},http://127.0.0.1:${ports.demo}`,
-      LOG_LEVEL: env.LOG_LEVEL || 'info',
-      // Try other setups of the sandbox processor, e.g. STRIPE_CAPTURE_METHOD=manual npm start.
-      ...(env.STRIPE_CAPTURE_METHOD ? { STRIPE_CAPTURE_METHOD: env.STRIPE_CAPTURE_METHOD } : {}),
-      ...(env.STRIPE_PAYMENT_METHOD_TYPES ? { STRIPE_PAYMENT_METHOD_TYPES: env.STRIPE_PAYMENT_METHOD_TYPES } : {}),
-      ...(env.STRIPE_ENABLE_MULTICAPTURE ? { STRIPE_ENABLE_MULTICAPTURE: env.STRIPE_ENABLE_MULTICAPTURE } : {}),
-    }),
+    // As Connect deploys it: post-deploy first (webhook endpoint and its stored signing secret,
+    // the connector's commercetools types), then the processor, which reads that secret.
+    before: (info) => runJob('post-deploy', 'processor/src/cli/deploy.ts', ['post-deploy'], processorEnv(info)),
+    env: processorEnv,
   },
   {
     name: 'demo',
@@ -90,6 +94,18 @@ const services = [
 
 const children = [];
 let stopping = false;
+
+/** Runs a command to its end (its output prefixed with its name); throws when it fails. */
+function runJob(name, script, args, jobEnv) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...env, ...jobEnv },
+    encoding: 'utf8',
+  });
+  for (const line of `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n'))
+    if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+  if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status ?? result.signal})`);
+}
 
 function startService(service, info) {
   const serviceEnv = typeof service.env === 'function' ? service.env(info) : service.env;
@@ -209,7 +225,10 @@ try {
   ];
   const first = await Promise.all(upstreams.map((service) => startService(service, info)));
   upstreams.forEach((service, i) => (info[service.name] = first[i]));
-  for (const service of rest) info[service.name] = await startService(service, info);
+  for (const service of rest) {
+    service.before?.(info);
+    info[service.name] = await startService(service, info);
+  }
   banner(info);
 } catch (err) {
   process.stderr.write(`npm start failed: ${err.message}\n`);

@@ -112,7 +112,8 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
     b.onclick = function () {
       var op = b.dataset.op; var body = { action: op };
       if (op === 'capturePayment' || op === 'refundPayment') body.amount = { centAmount: Number($('amount').value), currencyCode: 'EUR' };
-      api('/api/payments/' + state.paymentReference + '/operations', body).then(function (r) { $('op-result').textContent = JSON.stringify(r); refresh(); })
+      // One Idempotency-Key per click, as a merchant tool should send: two clicks are two operations.
+      api('/api/payments/' + state.paymentReference + '/operations', { action: body, key: crypto.randomUUID() }).then(function (r) { $('op-result').textContent = JSON.stringify(r); refresh(); })
         .catch(function (e) { $('op-result').textContent = e.message; });
     };
   });

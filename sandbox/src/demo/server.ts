@@ -98,16 +98,21 @@ export function createDemo(options: DemoOptions): FastifyInstance {
   });
 
   // Merchant panel: what the Merchant Center does through /operations (OAuth2, server side).
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+  app.post<{ Params: { id: string }; Body: { action?: Record<string, unknown>; key?: unknown } }>(
     '/api/payments/:id/operations',
     async (request, reply) => {
       const access = await ctToken();
+      const key = typeof request.body?.key === 'string' ? request.body.key : undefined;
       const res = await forward(
         `${options.processorUrl}/operations/payment-intents/${encodeURIComponent(request.params.id)}`,
         {
           method: 'POST',
-          headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ actions: [request.body] }),
+          headers: {
+            authorization: `Bearer ${access}`,
+            'content-type': 'application/json',
+            ...(key ? { 'idempotency-key': key } : {}),
+          },
+          body: JSON.stringify({ actions: [request.body?.action ?? {}] }),
         },
       );
       return reply.code(res.status).send(res.body);
