@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const rows = Object.entries(counts);
-  // eslint-disable-next-line no-console -- issue 9 asks for the counts on the console
+  // eslint-disable-next-line no-console -- the run prints its counts of cases
   console.log(
     `concurrent and repeated calls per route\n${rows.map(([route, n]) => `${route.padEnd(48)} ${n}`).join('\n')}`,
   );
@@ -127,8 +127,8 @@ describe('POST /payments', () => {
       expect(await paymentsOfCart(processor, cartId)).toHaveLength(1);
     } else {
       // The processor's guard is commercetools' unique payment key (`{cartId}-{cartVersion}`),
-      // which @labdigital/commercetools-mock does not enforce: see the report of issue 9.
-      // eslint-disable-next-line no-console -- issue 9 asks for the counts on the console
+      // which @labdigital/commercetools-mock alone does not enforce (the sandbox adds it).
+      // eslint-disable-next-line no-console -- the run prints its counts of cases
       console.warn(`sandbox does not enforce unique payment keys: ${intents.length} PaymentIntents for one cart`);
     }
 
