@@ -66,6 +66,7 @@ export async function converge(
   let fresh: Payment | undefined;
   let matchedCart: Cart | undefined;
   for (let attempt = 1; ; attempt++) {
+    matchedCart = undefined;
     if (attempt > 1 || !payment) payment = fresh = await deps.ct.getPayment(paymentId);
     if (attempt > 1 || !snapshot) snapshot = await loadSnapshot(deps.stripe, paymentIntentId);
     const lists = listsNeeded(payment, snapshot, hints);
