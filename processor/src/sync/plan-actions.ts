@@ -114,7 +114,10 @@ export function planPaymentActions(
   const actions: PaymentUpdateAction[] = [];
   if (payment.interfaceId !== facts.interfaceId)
     actions.push({ action: 'setInterfaceId', interfaceId: facts.interfaceId });
-  if (facts.statusCode && payment.paymentStatus?.interfaceCode !== facts.statusCode) {
+  // A PaymentIntent never leaves `succeeded` or `canceled`: a plan from an older read must not
+  // show an earlier status again.
+  const final = ['succeeded', 'canceled'].includes(payment.paymentStatus?.interfaceCode ?? '');
+  if (facts.statusCode && !final && payment.paymentStatus?.interfaceCode !== facts.statusCode) {
     actions.push({ action: 'setStatusInterfaceCode', interfaceCode: facts.statusCode });
   }
   if (facts.method && payment.paymentMethodInfo?.method !== facts.method) {

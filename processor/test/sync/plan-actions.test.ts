@@ -245,6 +245,21 @@ describe('transactions only move forward, in the order Stripe moves (no stale wr
     ).toEqual([]);
   });
 
+  it('the status shown never goes back from succeeded or canceled', () => {
+    const payment = aPayment({
+      interfaceId: 'pi_1',
+      paymentStatus: { interfaceCode: 'succeeded' },
+      transactions: [aTransaction({ id: 'a', type: 'Authorization', state: 'Success', interactionId: 'pi_1' })],
+    });
+    expect(
+      planPaymentActions(
+        payment,
+        [{ type: 'Authorization', state: 'Success', centAmount: 2999, interactionId: 'pi_1' }],
+        { ...facts, statusCode: 'requires_payment_method' },
+      ),
+    ).toEqual([]);
+  });
+
   it('an attempt at another amount is another transaction: the failed one keeps its amount and state', () => {
     const payment = aPayment({
       interfaceId: 'pi_1',
