@@ -98,12 +98,12 @@ export async function measureStartup(env: Record<string, string | undefined>, ru
 }
 
 export function enablerBundle(): BundleResult {
-  const dist = path.join(ROOT, 'enabler/dist');
+  const dist = path.join(ROOT, 'enabler/public');
   const file = existsSync(dist) ? readdirSync(dist).find((f) => f.endsWith('.umd.js')) : undefined;
   if (!file) return { file: null, bytes: null, gzipBytes: null };
   const content = readFileSync(path.join(dist, file));
   return {
-    file: `enabler/dist/${file}`,
+    file: `enabler/public/${file}`,
     bytes: statSync(path.join(dist, file)).size,
     gzipBytes: gzipSync(content, { level: 9 }).length,
   };

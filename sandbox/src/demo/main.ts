@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     commercetoolsUrl: required('DEMO_CT_URL'),
     stripeUrl: required('DEMO_STRIPE_URL'),
     projectKey: process.env.DEMO_PROJECT_KEY ?? 'sandbox',
-    enablerDist: process.env.DEMO_ENABLER_DIST ?? path.resolve(__dirname, '../../../enabler/dist'),
+    enablerDist: process.env.DEMO_ENABLER_DIST ?? path.resolve(__dirname, '../../../enabler/public'),
   });
   const address = await app.listen({ host: process.env.DEMO_HOST ?? '127.0.0.1', port });
   const url = address.replace('127.0.0.1', 'localhost');
