@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeKeys } from '../src/config/schema';
+import { REQUIRED_SCOPES } from '../src/operations/status';
 
 const root = path.resolve(__dirname, '../..');
 const keys = describeKeys();
@@ -15,7 +16,7 @@ const table = [
   '| --- | --- | --- | --- | --- |',
   ...keys.map(
     (k) =>
-      `| \`${k.key}\` | ${k.required ? 'yes' : 'no'} | ${k.default !== undefined ? `\`${k.default}\`` : ''} | ${k.secret ? 'secret' : k.localOnly ? 'local runs' : k.injected ? 'set by Connect' : ''} | ${k.description.replace(/\|/g, '\\|')} |`,
+      `| \`${k.key}\` | ${k.required ? 'yes' : 'no'} | ${k.default !== undefined ? `\`${k.default}\`` : ''} | ${[k.secret ? 'secret' : '', k.localOnly ? 'local runs' : '', k.injected ? 'set by Connect' : ''].filter(Boolean).join(', ')} | ${k.description.replace(/\|/g, '\\|')} |`,
   ),
 ].join('\n');
 
@@ -45,7 +46,13 @@ const entry = (k: (typeof keys)[number]) =>
   ].join('\n');
 const connectYaml = [
   '# commercetools Connect deployment of the Stripe connector.',
-  '# The configuration lists are generated from the processor config schema: npm run docs:config',
+  '# The configuration lists and the scopes are generated from the processor: npm run docs:config',
+  '# Connect creates the API client of the deployment with exactly these scopes (and sets',
+  '# CTP_PROJECT_KEY, CTP_CLIENT_ID and CTP_CLIENT_SECRET); the enabler needs none.',
+  'inheritAs:',
+  '  apiClient:',
+  '    scopes:',
+  ...REQUIRED_SCOPES.map((scope) => `      - ${scope}`),
   'deployAs:',
   '  - name: enabler',
   '    applicationType: assets',

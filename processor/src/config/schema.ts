@@ -38,9 +38,21 @@ export const BILLING_ADDRESS_COLLECTION = ['auto', 'never', 'if_required'] as co
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = Type.Object({
-  CTP_PROJECT_KEY: str({ description: 'commercetools project key.', pattern: '^[a-z0-9-]{2,36}$' }),
-  CTP_CLIENT_ID: str({ description: 'commercetools API client id of the connector.' }),
-  CTP_CLIENT_SECRET: str({ description: 'commercetools API client secret of the connector.', secret: true }),
+  CTP_PROJECT_KEY: str({
+    description:
+      'commercetools project key (set by Connect, with the API client it creates for the scopes connect.yaml asks).',
+    pattern: '^[a-z0-9-]{2,36}$',
+    injected: true,
+  }),
+  CTP_CLIENT_ID: str({
+    description: 'commercetools API client id of the connector (set by Connect, see CTP_PROJECT_KEY).',
+    injected: true,
+  }),
+  CTP_CLIENT_SECRET: str({
+    description: 'commercetools API client secret of the connector (set by Connect, see CTP_PROJECT_KEY).',
+    secret: true,
+    injected: true,
+  }),
   CTP_AUTH_URL: str({
     description: 'commercetools auth URL, e.g. https://auth.europe-west1.gcp.commercetools.com.',
     pattern: HTTP_URL,

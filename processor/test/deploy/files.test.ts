@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from 'sandbox/src/testing/spawn';
 import { parse } from 'yaml';
 import { describeKeys } from '../../src/config/schema';
+import { REQUIRED_SCOPES } from '../../src/operations/status';
 
 interface ConfigEntry {
   key: string;
@@ -12,6 +15,7 @@ interface ConfigEntry {
 }
 
 const connect = parse(readFileSync(path.join(REPO_ROOT, 'connect.yaml'), 'utf8')) as {
+  inheritAs?: { apiClient: { scopes: string[] } };
   deployAs: {
     name: string;
     applicationType: string;
@@ -21,8 +25,39 @@ const connect = parse(readFileSync(path.join(REPO_ROOT, 'connect.yaml'), 'utf8')
   }[];
 };
 
+const validate = (file?: string) =>
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/validate-connect-yaml.mjs'), ...(file ? [file] : [])], {
+    encoding: 'utf8',
+  });
+
 describe('connect.yaml', () => {
   const processor = connect.deployAs.find((d) => d.name === 'processor')!;
+
+  it("passes commercetools' own specification (@commercetools-connect/specification), which refuses a broken file", () => {
+    const valid = validate();
+    expect(valid.stderr).toBe('');
+    expect(valid.status).toBe(0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'connect-yaml-'));
+    const broken = path.join(dir, 'connect.yaml');
+    writeFileSync(
+      broken,
+      readFileSync(path.join(REPO_ROOT, 'connect.yaml'), 'utf8').replace('endpoint: /', 'endpoint: //'),
+    );
+    const refused = validate(broken);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Double slashes');
+  });
+
+  it('asks Connect for an API client with exactly the scopes the processor checks, and sets none of its keys', () => {
+    expect(connect.inheritAs?.apiClient.scopes).toEqual([...REQUIRED_SCOPES]);
+    const keys = [
+      ...processor.configuration!.standardConfiguration,
+      ...processor.configuration!.securedConfiguration,
+    ].map((e) => e.key);
+    for (const generated of ['CTP_PROJECT_KEY', 'CTP_CLIENT_ID', 'CTP_CLIENT_SECRET'])
+      expect(keys).not.toContain(generated);
+  });
+
   const standard = processor.configuration!.standardConfiguration;
   const secured = processor.configuration!.securedConfiguration;
   const deployable = describeKeys().filter((k) => !k.localOnly && !k.injected);
