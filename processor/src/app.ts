@@ -14,6 +14,7 @@ import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
+import { healthRoutes } from './http/routes/health';
 import { operationsRoutes } from './http/routes/operations';
 import { webhookRoutes } from './http/routes/webhooks';
 import { cachedSessionAuth } from './http/session-cache';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stats: deps.webhookStats,
     secrets: deps.webhookSecrets,
   });
+  await app.register(healthRoutes);
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 
   await app.ready();

@@ -102,34 +102,99 @@ describe('connect.yaml', () => {
   });
 });
 
-describe('docker-compose.yml (Docker cannot run here: checked against the project)', () => {
+interface ComposeService {
+  build: { context: string; dockerfile: string };
+  command: string[];
+  environment: Record<string, string>;
+  ports: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+/** The stages of a Dockerfile, each with its instructions (continuation lines joined). */
+function stages(file: string): string[][] {
+  const lines = readFileSync(path.join(REPO_ROOT, file), 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  return lines.reduce<string[][]>((all, line) => {
+    if (line.startsWith('FROM ')) all.push([line]);
+    else all.at(-1)?.push(line);
+    return all;
+  }, []);
+}
+
+describe('Dockerfiles (no Docker engine runs here: their properties are checked)', () => {
+  const processor = stages('processor/Dockerfile');
+  const runtime = processor.at(-1)!;
+
+  it('the processor image is multi-stage on Node.js 24 and built from processor/ alone', () => {
+    expect(processor.length).toBeGreaterThanOrEqual(2);
+    for (const stage of processor) expect(stage[0]).toMatch(/^FROM node:24\./);
+    const copies = processor.flat().filter((line) => line.startsWith('COPY ') && !line.includes('--from='));
+    for (const copy of copies) expect(copy).not.toMatch(/\.\.\//);
+  });
+
+  it('its final stage holds production dependencies and built JavaScript only, runs as a non-root user, with a HEALTHCHECK', () => {
+    const build = processor.slice(0, -1).flat().join('\n');
+    expect(build).toMatch(/npm prune --omit=dev|npm ci --omit=dev/);
+    const copied = runtime.filter((line) => line.startsWith('COPY '));
+    expect(copied.every((line) => line.includes('--from='))).toBe(true);
+    expect(copied.map((line) => line.split(' ').at(-2))).toEqual(
+      expect.arrayContaining(['/app/dist', '/app/node_modules', '/app/package.json']),
+    );
+    expect(copied.join('\n')).not.toMatch(/\/src|\/test/);
+    const user = runtime.find((line) => line.startsWith('USER '));
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/USER (root|0)\b/);
+    expect(runtime.some((line) => line.startsWith('HEALTHCHECK ') && line.includes('/health'))).toBe(true);
+    expect(runtime.find((line) => line.startsWith('CMD '))).toContain('dist/main.js');
+  });
+
+  it('the sandbox image is a separate file, never the processor image', () => {
+    expect(existsSync(path.join(REPO_ROOT, 'Dockerfile.sandbox'))).toBe(true);
+    expect(existsSync(path.join(REPO_ROOT, 'Dockerfile'))).toBe(false);
+    expect(stages('Dockerfile.sandbox')[0]![0]).toMatch(/^FROM node:24\./);
+  });
+});
+
+describe('docker-compose.yml (no Docker engine runs here: checked against the project)', () => {
   const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<
-      string,
-      { build: string; command: string[]; environment: Record<string, string>; ports: string[]; depends_on?: string[] }
-    >;
+    services: Record<string, ComposeService>;
   };
   const keys = new Set(describeKeys().map((k) => k.key as string));
 
-  it('builds every service from the repository Dockerfile', () => {
+  it('builds the processor from its production image and the rest from the sandbox image', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['demo', 'jwt-mock', 'processor', 'sandbox']);
-    for (const service of Object.values(compose.services)) {
-      expect(service.build).toBe('.');
-    }
-    expect(existsSync(path.join(REPO_ROOT, 'Dockerfile'))).toBe(true);
+    expect(compose.services.processor!.build).toEqual({ context: 'processor', dockerfile: 'Dockerfile' });
+    for (const name of ['demo', 'jwt-mock', 'sandbox'])
+      expect(compose.services[name]!.build).toEqual({ context: '.', dockerfile: 'Dockerfile.sandbox' });
   });
 
-  it('runs entry points that exist, with the npm scripts they name', () => {
-    const root = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
-    for (const service of Object.values(compose.services)) {
+  it('runs entry points that exist', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
       const command = service.command.join(' ');
       for (const file of command.match(/[\w-]+\/src\/[\w/.-]+\.ts/g) ?? [])
         expect(existsSync(path.join(REPO_ROOT, file))).toBe(true);
-      for (const script of command.match(/npm run ([\w:-]+)/g) ?? [])
-        expect(root.scripts[script.replace('npm run ', '')]).toBeDefined();
+      for (const file of command.match(/dist\/[\w/.-]+\.js/g) ?? []) {
+        const source = file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+        expect([name, existsSync(path.join(REPO_ROOT, name, source))]).toEqual([name, true]);
+      }
     }
+  });
+
+  it('starts the processor after healthy upstreams, and the demo after a healthy processor', () => {
+    expect(compose.services.processor!.depends_on).toEqual({
+      sandbox: { condition: 'service_healthy' },
+      'jwt-mock': { condition: 'service_healthy' },
+    });
+    expect(compose.services.demo!.depends_on?.processor).toEqual({ condition: 'service_healthy' });
+    for (const name of ['sandbox', 'jwt-mock']) expect(compose.services[name]!.healthcheck?.test).toBeDefined();
+  });
+
+  it('lets CONNECT_SERVICE_URL be set (a run against real Stripe needs its public URL)', () => {
+    expect(compose.services.processor!.environment.CONNECT_SERVICE_URL).toMatch(/^\$\{CONNECT_SERVICE_URL:-.+\}$/);
   });
 
   it('publishes the sandbox contract ports', () => {
