@@ -110,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operationsRoutes, {
     payments: deps.payments,
     sdk: deps.sdk,
+    merchantCenterAuth: deps.merchantCenterAuth,
     stripe: deps.stripe,
     stats: deps.webhookStats,
   });

@@ -21,6 +21,8 @@ import {
 export interface OperationsRoutesOptions {
   payments: PaymentsDeps;
   sdk: PaymentSdk;
+  /** Merchant Center: a JWT of the project's issuer. */
+  merchantCenterAuth: onRequestAsyncHookHandler;
   stripe: Stripe;
   stats: WebhookStats;
 }
@@ -30,8 +32,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 /** `/operations/*` for commercetools Checkout and the Merchant Center, with their real authentication. */
 export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions> = async (app, options) => {
   const { sdk, payments } = options;
-  // Merchant Center: a JWT of the project's issuer.
-  const jwt: onRequestAsyncHookHandler = sdk.jwtAuthHookFn.authenticate();
+  const jwt = options.merchantCenterAuth;
   // Checkout and API clients: an introspected OAuth2 token with one of these scopes of this project.
   const oauth2: onRequestAsyncHookHandler[] = [
     sdk.oauth2AuthHookFn.authenticate(),
