@@ -20,6 +20,13 @@ import { cachedSessionAuth } from './http/session-cache';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * On every answer. A JSON error must never be sniffed into HTML; answers are per caller and
+ * POST /payments holds a client secret, so nothing is stored unless a route says so (the Apple
+ * Pay file keeps its own Cache-Control).
+ */
+const ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
 /** One log line per request, when it completes (method, path, status, time), instead of two. */
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
@@ -50,26 +57,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // node's HTTP parser refuses get the commercetools error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
-      return (reply as FastifyReply).code(status).send({
-        statusCode: status,
-        message: error.message,
-        errors: [{ code: 'InvalidInput', message: error.message }],
-      });
+      // Refused before routing: no onSend hook runs for these.
+      return (reply as FastifyReply)
+        .code(status)
+        .headers(ANSWER_HEADERS)
+        .send({
+          statusCode: status,
+          message: error.message,
+          errors: [{ code: 'InvalidInput', message: error.message }],
+        });
     },
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
       const message = status === 431 ? 'Request headers are too large.' : 'Malformed HTTP request.';
       const body = JSON.stringify({ statusCode: status, message, errors: [{ code: 'InvalidInput', message }] });
       if (socket.writable) {
-        socket.end(
-          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-        );
+        const head = [
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+          'Content-Type: application/json',
+          ...Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}`),
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          'Connection: close',
+        ];
+        socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
       } else {
         socket.destroy(error);
       }
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Before every plugin and route, so that 404s, errors and CORS preflights get them too.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', ANSWER_HEADERS['x-content-type-options']);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', ANSWER_HEADERS['cache-control']);
+    return payload;
+  });
   await app.register(fastifyRequestContext, { defaultStoreValues: () => ({ sdk: {} }) });
   await app.register(cors, {
     // D12: only the configured storefront origins; no CORS at all when none are configured.
