@@ -19,7 +19,8 @@ interface KeyOptions {
   injected?: boolean;
 }
 
-const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+/** An absolute http(s) URL. */
+export const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
 
 function str(options: KeyOptions & { pattern?: string; enum?: readonly string[] }): TSchema {
   const { enum: values, ...rest } = options;

@@ -122,6 +122,30 @@ describe('GET /config-element/:paymentComponent', () => {
     expect(res.body.merchantReturnUrl).toBe('https://shop.example.com/back');
   });
 
+  it.each([
+    ['a javascript: URL', 'javascript:alert(document.cookie)'],
+    ['a data: URL', 'data:text/html,<script>alert(1)</script>'],
+    ['a relative path', '/back'],
+    ['a protocol-relative URL', '//evil.example.com/back'],
+    ['an ftp: URL', 'ftp://shop.example.com/back'],
+    ['a URL with a space', 'https://shop.example.com/a b'],
+    ['a number', 42],
+  ])("uses MERCHANT_RETURN_URL when the session's return URL is %s", async (_name, merchantReturnUrl) => {
+    const { sessionId } = await checkout(world, { metadata: { merchantReturnUrl } });
+    processor.logs.length = 0;
+    const res = await call(`${processor.url}/config-element/payment`, { session: sessionId });
+    expect(res.status).toBe(200);
+    expect(res.body.merchantReturnUrl).toBe('http://localhost:3000/return');
+    expect(processor.logs.join('\n')).toContain('not an absolute http(s) URL');
+  });
+
+  it("POST /payments answers MERCHANT_RETURN_URL too when the session's return URL is not http(s)", async () => {
+    const { sessionId } = await checkout(world, { metadata: { merchantReturnUrl: 'javascript:alert(1)' } });
+    const res = await call(`${processor.url}/payments`, { session: sessionId, json: {} });
+    expect(res.status).toBe(200);
+    expect(res.body.merchantReturnUrl).toBe('http://localhost:3000/return');
+  });
+
   it('rejects a component that is not a payment method type with 400', async () => {
     const { sessionId } = await checkout(world);
     const res = await call(`${processor.url}/config-element/Not-A-Type`, { session: sessionId });

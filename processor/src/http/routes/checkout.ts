@@ -57,7 +57,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
         response: { 200: ElementConfigResponse, ...errors },
       },
     },
-    async (request) => elementConfig(payments, checkoutContext(), request.params.paymentComponent),
+    async (request) => elementConfig(payments, checkoutContext(request.log), request.params.paymentComponent),
   );
 
   app.post(
@@ -72,7 +72,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       },
     },
     async (request) =>
-      createPayment(payments, checkoutContext(), {
+      createPayment(payments, checkoutContext(request.log), {
         ...(request.body?.paymentComponent ? { paymentComponent: request.body.paymentComponent } : {}),
       }),
   );
@@ -90,7 +90,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       },
     },
     async (request) =>
-      confirmPayment(payments, checkoutContext(), {
+      confirmPayment(payments, checkoutContext(request.log), {
         paymentReference: request.params.paymentReference,
         ...(request.body?.paymentIntent ? { paymentIntentId: request.body.paymentIntent } : {}),
       }),
