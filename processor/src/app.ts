@@ -10,6 +10,8 @@ import Fastify, {
   type FastifyReply,
   type onRequestAsyncHookHandler,
 } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
 import { applePayRoutes } from './http/routes/apple-pay';
@@ -26,6 +28,17 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Pay file keeps its own Cache-Control).
  */
 const ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
+const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The caller's `x-request-id` ties its logs to ours, but only when it is well-formed: anything
+ * else could forge fields, flood lines or collide across callers. Otherwise a fresh id.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && WELL_FORMED_REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 /** One log line per request, when it completes (method, path, status, time), instead of two. */
 class OneLinePerRequest extends LogController {
@@ -51,7 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Extra or malformed fields are a 400, never silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     logController: new OneLinePerRequest(),
     // Requests the router refuses (bad percent-encoding, invalid UTF-8 in the path) and those
     // node's HTTP parser refuses get the commercetools error shape too.

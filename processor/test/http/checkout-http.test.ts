@@ -83,6 +83,31 @@ describe('request logs', () => {
     ]);
     expect(processor.logs.join('\n')).not.toContain(sessionId);
   });
+
+  const reqIdLogged = async (requestId: string) => {
+    processor.logs.length = 0;
+    await call(`${processor.url}/openapi.json`, { headers: { 'x-request-id': requestId } });
+    const lines = processor.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    return lines.find((l) => l.msg === 'request completed')?.reqId;
+  };
+
+  it('takes a well-formed x-request-id as the request id of its log lines', async () => {
+    expect(await reqIdLogged('shop-Req_42.a')).toBe('shop-Req_42.a');
+  });
+
+  it.each([
+    ['too long', 'r'.repeat(65)],
+    ['with a space', 'a b'],
+    ['made of JSON', '{"level":60,"msg":"forged"}'],
+    ['with markup', '"><script>'],
+    ['with a latin-1 letter', 'caf\u00e9'],
+  ])('gives a request whose x-request-id is %s a fresh id', async (_name, requestId) => {
+    const first = await reqIdLogged(requestId);
+    const second = await reqIdLogged(requestId);
+    expect(first).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(first).not.toBe(requestId);
+    expect(second).not.toBe(first);
+  });
 });
 
 describe('GET /operations/config', () => {
