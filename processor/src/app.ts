@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
+import { openapiOptions } from './http/openapi';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
 import { operationsRoutes } from './http/routes/operations';
@@ -114,16 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHeaders: ['content-type', 'x-session-id'],
     maxAge: 600,
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Stripe connector processor',
-        version: '0.1.0',
-        description: 'commercetools Connect payment connector for Stripe',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'header', name: 'x-session-id' } } },
-    },
-  });
+  await app.register(swagger, openapiOptions(config));
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>

@@ -17,6 +17,7 @@ import {
   PaymentComponentParams,
   SessionHeaders,
 } from '../dtos/checkout';
+import { SECURITY } from '../openapi';
 import { checkoutContext } from '../request-context';
 
 export interface CheckoutRoutesOptions {
@@ -41,7 +42,12 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
     '/operations/config',
     {
       onRequest: sessionAuth,
-      schema: { tags: ['checkout'], headers: SessionHeaders, response: { 200: ConfigResponse, ...errors } },
+      schema: {
+        tags: ['checkout'],
+        security: SECURITY.session,
+        headers: SessionHeaders,
+        response: { 200: ConfigResponse, ...errors },
+      },
     },
     async () => ({ publishableKey: stripe.publishableKey, environment: stripe.mode }),
   );
@@ -52,6 +58,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         params: PaymentComponentParams,
         response: { 200: ElementConfigResponse, ...errors },
@@ -66,6 +73,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         body: Type.Optional(CreatePaymentBody),
         response: { 200: CreatePaymentResponse, ...errors },
@@ -83,6 +91,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         params: ConfirmParams,
         body: Type.Optional(ConfirmBody),
