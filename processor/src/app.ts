@@ -10,8 +10,11 @@ import Fastify, {
   type FastifyReply,
   type onRequestAsyncHookHandler,
 } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from './deps';
 import { errorHandler } from './http/error-handler';
+import { openapiOptions } from './http/openapi';
 import { applePayRoutes } from './http/routes/apple-pay';
 import { checkoutRoutes } from './http/routes/checkout';
 import { healthRoutes } from './http/routes/health';
@@ -20,6 +23,24 @@ import { webhookRoutes } from './http/routes/webhooks';
 import { cachedSessionAuth } from './http/session-cache';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * On every answer. A JSON error must never be sniffed into HTML; answers are per caller and
+ * POST /payments holds a client secret, so nothing is stored unless a route says so (the Apple
+ * Pay file keeps its own Cache-Control).
+ */
+const ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
+const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The caller's `x-request-id` ties its logs to ours, but only when it is well-formed: anything
+ * else could forge fields, flood lines or collide across callers. Otherwise a fresh id.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && WELL_FORMED_REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 /** One log line per request, when it completes (method, path, status, time), instead of two. */
 class OneLinePerRequest extends LogController {
@@ -45,32 +66,48 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Extra or malformed fields are a 400, never silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     logController: new OneLinePerRequest(),
     // Requests the router refuses (bad percent-encoding, invalid UTF-8 in the path) and those
     // node's HTTP parser refuses get the commercetools error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
-      return (reply as FastifyReply).code(status).send({
-        statusCode: status,
-        message: error.message,
-        errors: [{ code: 'InvalidInput', message: error.message }],
-      });
+      // Refused before routing: no onSend hook runs for these.
+      return (reply as FastifyReply)
+        .code(status)
+        .headers(ANSWER_HEADERS)
+        .send({
+          statusCode: status,
+          message: error.message,
+          errors: [{ code: 'InvalidInput', message: error.message }],
+        });
     },
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
       const message = status === 431 ? 'Request headers are too large.' : 'Malformed HTTP request.';
       const body = JSON.stringify({ statusCode: status, message, errors: [{ code: 'InvalidInput', message }] });
       if (socket.writable) {
-        socket.end(
-          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-        );
+        const head = [
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+          'Content-Type: application/json',
+          ...Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}`),
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          'Connection: close',
+        ];
+        socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
       } else {
         socket.destroy(error);
       }
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Before every plugin and route, so that 404s, errors and CORS preflights get them too.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', ANSWER_HEADERS['x-content-type-options']);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', ANSWER_HEADERS['cache-control']);
+    return payload;
+  });
   await app.register(fastifyRequestContext, { defaultStoreValues: () => ({ sdk: {} }) });
   await app.register(cors, {
     // D12: only the configured storefront origins; no CORS at all when none are configured.
@@ -79,16 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHeaders: ['content-type', 'x-session-id'],
     maxAge: 600,
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Stripe connector processor',
-        version: '0.1.0',
-        description: 'commercetools Connect payment connector for Stripe',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'header', name: 'x-session-id' } } },
-    },
-  });
+  await app.register(swagger, openapiOptions(config));
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -111,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operationsRoutes, {
     payments: deps.payments,
     sdk: deps.sdk,
+    merchantCenterAuth: deps.merchantCenterAuth,
     stripe: deps.stripe,
     stats: deps.webhookStats,
   });

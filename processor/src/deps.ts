@@ -1,9 +1,11 @@
-import { setupPaymentSDK } from '@commercetools/connect-payments-sdk';
+import { setupPaymentSDK, type Logger as SdkLogger } from '@commercetools/connect-payments-sdk';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { createTypeProbe } from './commercetools/custom-types';
 import { createCommercetoolsPort } from './commercetools/port';
 import type { Config } from './config/load-config';
+import { merchantCenterAuth } from './http/merchant-center-auth';
 import { getSdkContext, updateSdkContext } from './http/request-context';
 import type { PaymentsDeps } from './payments/deps';
 import { createStripeClient } from './stripe/client';
@@ -17,6 +19,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   sdk: PaymentSdk;
+  /** Merchant Center JWT authentication (used instead of the SDK's `jwtAuthHookFn`). */
+  merchantCenterAuth: onRequestAsyncHookHandler;
   stripe: Stripe;
   payments: PaymentsDeps;
   webhookStats: WebhookStats;
@@ -28,6 +32,12 @@ export interface AppDeps {
 export function buildDeps(config: Config, logger: Logger): AppDeps {
   const ct = config.commercetools;
   const sdkLogger = logger.child({ component: 'payments-sdk' });
+  const sdkLog: SdkLogger = {
+    debug: (obj, msg) => sdkLogger.debug(obj, msg),
+    info: (obj, msg) => sdkLogger.debug(obj, msg),
+    warn: (obj, msg) => sdkLogger.warn(obj, msg),
+    error: (obj, msg) => sdkLogger.error(obj, msg),
+  };
   const sdk = setupPaymentSDK({
     apiUrl: ct.apiUrl,
     authUrl: ct.authUrl,
@@ -40,12 +50,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     projectKey: ct.projectKey,
     getContextFn: getSdkContext,
     updateContextFn: updateSdkContext,
-    logger: {
-      debug: (obj, msg) => sdkLogger.debug(obj, msg),
-      info: (obj, msg) => sdkLogger.debug(obj, msg),
-      warn: (obj, msg) => sdkLogger.warn(obj, msg),
-      error: (obj, msg) => sdkLogger.error(obj, msg),
-    },
+    logger: sdkLog,
   });
   const stripe = createStripeClient(config.stripe);
   const payments: PaymentsDeps = {
@@ -58,5 +63,14 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     orders: createOrderMemory(),
   };
   const webhookSecrets = config.stripe.webhookSigningSecret ? [config.stripe.webhookSigningSecret] : [];
-  return { config, logger, sdk, stripe, payments, webhookStats: new WebhookStats(), webhookSecrets };
+  return {
+    config,
+    logger,
+    sdk,
+    merchantCenterAuth: merchantCenterAuth(sdk, config, sdkLog),
+    stripe,
+    payments,
+    webhookStats: new WebhookStats(),
+    webhookSecrets,
+  };
 }

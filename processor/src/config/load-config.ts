@@ -62,6 +62,10 @@ export interface Config {
     checkoutUrl: string;
     jwksUrl: string;
     jwtIssuer: string;
+    /** When set, Merchant Center tokens must name it in `aud`. */
+    jwtAudience?: string;
+    /** Least time between two JWKS fetches caused by tokens of unknown keys. */
+    jwksCooldownMs: number;
   };
   stripe: {
     secretKey: string;
@@ -228,6 +232,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (!badKeys.has('SESSION_CACHE_SECONDS') && Number(e.SESSION_CACHE_SECONDS ?? '30') > 300) {
     problems.push(`SESSION_CACHE_SECONDS: at most 300 (got "${e.SESSION_CACHE_SECONDS}")`);
   }
+  const cooldown = Number(e.CTP_JWKS_COOLDOWN_SECONDS ?? '30');
+  if (!badKeys.has('CTP_JWKS_COOLDOWN_SECONDS') && (cooldown < 1 || cooldown > 600)) {
+    problems.push(`CTP_JWKS_COOLDOWN_SECONDS: must be 1-600 (got "${e.CTP_JWKS_COOLDOWN_SECONDS}")`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze<Config>({
@@ -241,6 +249,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       checkoutUrl: e.CTP_CHECKOUT_URL.replace(/\/+$/, ''),
       jwksUrl: e.CTP_JWKS_URL,
       jwtIssuer: e.CTP_JWT_ISSUER,
+      ...(e.CTP_JWT_AUDIENCE ? { jwtAudience: e.CTP_JWT_AUDIENCE } : {}),
+      jwksCooldownMs: cooldown * 1000,
     },
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,

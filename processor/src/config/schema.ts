@@ -19,7 +19,8 @@ interface KeyOptions {
   injected?: boolean;
 }
 
-const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+/** An absolute http(s) URL. */
+export const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
 
 function str(options: KeyOptions & { pattern?: string; enum?: readonly string[] }): TSchema {
   const { enum: values, ...rest } = options;
@@ -78,6 +79,20 @@ export const EnvSchema = Type.Object({
     description: 'Issuer of Merchant Center tokens, e.g. https://mc-api.europe-west1.gcp.commercetools.com.',
     pattern: HTTP_URL,
   }),
+  CTP_JWT_AUDIENCE: opt(
+    str({
+      description:
+        'Audience Merchant Center tokens must be issued for (their aud claim must name it). Empty: the audience is not checked.',
+    }),
+  ),
+  CTP_JWKS_COOLDOWN_SECONDS: opt(
+    str({
+      description:
+        'Seconds after a JWKS fetch during which a Merchant Center token signed with an unknown key is refused without fetching the JWKS again (1-600); a rotated key is accepted at most this long after it is published.',
+      pattern: '^[0-9]{1,3}$',
+      default: '30',
+    }),
+  ),
 
   STRIPE_SECRET_KEY: str({
     description: 'Stripe secret key (sk_...) or restricted key (rk_...).',

@@ -2,6 +2,9 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { getSdkContext } from './request-context';
 
+/** The scopes, any one of them, that let a caller ask for payment operations. */
+export const OPERATION_SCOPES = ['manage_project', 'manage_checkout_payment_intents'] as const;
+
 /**
  * After the OAuth2 hook: the token must carry one of `scopes` **for this project**. The payments
  * SDK's authority check drops the `:projectKey` suffix, so a token of another project with

@@ -103,6 +103,11 @@ describe('loadConfig', () => {
     expect(problemsOf(validEnv({ SESSION_CACHE_SECONDS: '-1' }))[0]).toMatch(/^SESSION_CACHE_SECONDS/);
     expect(problemsOf(validEnv({ RECORD_STRIPE_EVENTS: 'some' }))[0]).toMatch(/^RECORD_STRIPE_EVENTS/);
     expect(loadConfig(validEnv({ SESSION_CACHE_SECONDS: '0' })).sessions.cacheMs).toBe(0);
+    expect(problemsOf(validEnv({ CTP_JWKS_COOLDOWN_SECONDS: '0' }))).toEqual([
+      'CTP_JWKS_COOLDOWN_SECONDS: must be 1-600 (got "0")',
+    ]);
+    expect(problemsOf(validEnv({ CTP_JWKS_COOLDOWN_SECONDS: '601' }))[0]).toMatch(/^CTP_JWKS_COOLDOWN_SECONDS/);
+    expect(loadConfig(validEnv()).commercetools.jwksCooldownMs).toBe(30_000);
   });
 
   it('parses JSON options, layout keywords, method types and origins', () => {

@@ -83,6 +83,31 @@ describe('request logs', () => {
     ]);
     expect(processor.logs.join('\n')).not.toContain(sessionId);
   });
+
+  const reqIdLogged = async (requestId: string) => {
+    processor.logs.length = 0;
+    await call(`${processor.url}/openapi.json`, { headers: { 'x-request-id': requestId } });
+    const lines = processor.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    return lines.find((l) => l.msg === 'request completed')?.reqId;
+  };
+
+  it('takes a well-formed x-request-id as the request id of its log lines', async () => {
+    expect(await reqIdLogged('shop-Req_42.a')).toBe('shop-Req_42.a');
+  });
+
+  it.each([
+    ['too long', 'r'.repeat(65)],
+    ['with a space', 'a b'],
+    ['made of JSON', '{"level":60,"msg":"forged"}'],
+    ['with markup', '"><script>'],
+    ['with a latin-1 letter', 'caf\u00e9'],
+  ])('gives a request whose x-request-id is %s a fresh id', async (_name, requestId) => {
+    const first = await reqIdLogged(requestId);
+    const second = await reqIdLogged(requestId);
+    expect(first).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(first).not.toBe(requestId);
+    expect(second).not.toBe(first);
+  });
 });
 
 describe('GET /operations/config', () => {
@@ -120,6 +145,30 @@ describe('GET /config-element/:paymentComponent', () => {
     const { sessionId } = await checkout(world, { metadata: { merchantReturnUrl: 'https://shop.example.com/back' } });
     const res = await call(`${processor.url}/config-element/payment`, { session: sessionId });
     expect(res.body.merchantReturnUrl).toBe('https://shop.example.com/back');
+  });
+
+  it.each([
+    ['a javascript: URL', 'javascript:alert(document.cookie)'],
+    ['a data: URL', 'data:text/html,<script>alert(1)</script>'],
+    ['a relative path', '/back'],
+    ['a protocol-relative URL', '//evil.example.com/back'],
+    ['an ftp: URL', 'ftp://shop.example.com/back'],
+    ['a URL with a space', 'https://shop.example.com/a b'],
+    ['a number', 42],
+  ])("uses MERCHANT_RETURN_URL when the session's return URL is %s", async (_name, merchantReturnUrl) => {
+    const { sessionId } = await checkout(world, { metadata: { merchantReturnUrl } });
+    processor.logs.length = 0;
+    const res = await call(`${processor.url}/config-element/payment`, { session: sessionId });
+    expect(res.status).toBe(200);
+    expect(res.body.merchantReturnUrl).toBe('http://localhost:3000/return');
+    expect(processor.logs.join('\n')).toContain('not an absolute http(s) URL');
+  });
+
+  it("POST /payments answers MERCHANT_RETURN_URL too when the session's return URL is not http(s)", async () => {
+    const { sessionId } = await checkout(world, { metadata: { merchantReturnUrl: 'javascript:alert(1)' } });
+    const res = await call(`${processor.url}/payments`, { session: sessionId, json: {} });
+    expect(res.status).toBe(200);
+    expect(res.body.merchantReturnUrl).toBe('http://localhost:3000/return');
   });
 
   it('rejects a component that is not a payment method type with 400', async () => {

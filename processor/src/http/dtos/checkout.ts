@@ -11,6 +11,9 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'commercetools error shape' },
 );
 
+/** The error shape, described with when a route answers it (for the OpenAPI document). */
+export const ErrorAnswer = (description: string) => Type.Object(ErrorResponse.properties, { description });
+
 export const SessionHeaders = Type.Object({
   'x-session-id': Type.String({ minLength: 1, maxLength: 256, description: 'commercetools checkout session id' }),
 });

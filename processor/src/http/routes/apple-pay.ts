@@ -1,5 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { notFound } from '../../errors/app-error';
+import { ErrorAnswer } from '../dtos/checkout';
+import { SECURITY } from '../openapi';
+
+const schema = {
+  tags: ['apple-pay'],
+  security: SECURITY.none,
+  response: {
+    200: {
+      description: 'The domain association file (STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION)',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+    404: ErrorAnswer('Apple Pay is not configured'),
+  },
+};
 
 /**
  * Apple Pay needs the domain association file on the merchant domain. Served only when
@@ -16,6 +30,6 @@ export const applePayRoutes: FastifyPluginAsync<{ domainAssociation?: string }> 
       .header('cache-control', 'public, max-age=3600')
       .send(domainAssociation);
   };
-  app.get('/applePayConfig', serve);
-  app.get('/.well-known/apple-developer-merchantid-domain-association', serve);
+  app.get('/applePayConfig', { schema }, serve);
+  app.get('/.well-known/apple-developer-merchantid-domain-association', { schema }, serve);
 };

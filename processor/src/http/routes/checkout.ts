@@ -17,6 +17,7 @@ import {
   PaymentComponentParams,
   SessionHeaders,
 } from '../dtos/checkout';
+import { SECURITY } from '../openapi';
 import { checkoutContext } from '../request-context';
 
 export interface CheckoutRoutesOptions {
@@ -41,7 +42,12 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
     '/operations/config',
     {
       onRequest: sessionAuth,
-      schema: { tags: ['checkout'], headers: SessionHeaders, response: { 200: ConfigResponse, ...errors } },
+      schema: {
+        tags: ['checkout'],
+        security: SECURITY.session,
+        headers: SessionHeaders,
+        response: { 200: ConfigResponse, ...errors },
+      },
     },
     async () => ({ publishableKey: stripe.publishableKey, environment: stripe.mode }),
   );
@@ -52,12 +58,13 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         params: PaymentComponentParams,
         response: { 200: ElementConfigResponse, ...errors },
       },
     },
-    async (request) => elementConfig(payments, checkoutContext(), request.params.paymentComponent),
+    async (request) => elementConfig(payments, checkoutContext(request.log), request.params.paymentComponent),
   );
 
   app.post(
@@ -66,13 +73,14 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         body: Type.Optional(CreatePaymentBody),
         response: { 200: CreatePaymentResponse, ...errors },
       },
     },
     async (request) =>
-      createPayment(payments, checkoutContext(), {
+      createPayment(payments, checkoutContext(request.log), {
         ...(request.body?.paymentComponent ? { paymentComponent: request.body.paymentComponent } : {}),
       }),
   );
@@ -83,6 +91,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       onRequest: sessionAuth,
       schema: {
         tags: ['checkout'],
+        security: SECURITY.session,
         headers: SessionHeaders,
         params: ConfirmParams,
         body: Type.Optional(ConfirmBody),
@@ -90,7 +99,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       },
     },
     async (request) =>
-      confirmPayment(payments, checkoutContext(), {
+      confirmPayment(payments, checkoutContext(request.log), {
         paymentReference: request.params.paymentReference,
         ...(request.body?.paymentIntent ? { paymentIntentId: request.body.paymentIntent } : {}),
       }),

@@ -8,7 +8,8 @@ import { status } from '../../operations/status';
 import type { PaymentsDeps } from '../../payments/deps';
 import type { WebhookStats } from '../../webhooks/stats';
 import { ErrorResponse } from '../dtos/checkout';
-import { requireProjectScope } from '../project-scope';
+import { SECURITY } from '../openapi';
+import { OPERATION_SCOPES, requireProjectScope } from '../project-scope';
 import {
   ComponentsResponse,
   ModifyPaymentBody,
@@ -21,6 +22,8 @@ import {
 export interface OperationsRoutesOptions {
   payments: PaymentsDeps;
   sdk: PaymentSdk;
+  /** Merchant Center: a JWT of the project's issuer. */
+  merchantCenterAuth: onRequestAsyncHookHandler;
   stripe: Stripe;
   stats: WebhookStats;
 }
@@ -30,22 +33,22 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 /** `/operations/*` for commercetools Checkout and the Merchant Center, with their real authentication. */
 export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions> = async (app, options) => {
   const { sdk, payments } = options;
-  // Merchant Center: a JWT of the project's issuer.
-  const jwt: onRequestAsyncHookHandler = sdk.jwtAuthHookFn.authenticate();
+  const jwt = options.merchantCenterAuth;
   // Checkout and API clients: an introspected OAuth2 token with one of these scopes of this project.
   const oauth2: onRequestAsyncHookHandler[] = [
     sdk.oauth2AuthHookFn.authenticate(),
-    requireProjectScope(payments.config.commercetools.projectKey, [
-      'manage_project',
-      'manage_checkout_payment_intents',
-    ]),
+    requireProjectScope(payments.config.commercetools.projectKey, OPERATION_SCOPES),
   ];
 
   app.get(
     '/operations/status',
     {
       onRequest: jwt,
-      schema: { tags: ['operations'], response: { 200: StatusResponse, 503: StatusResponse, ...errors } },
+      schema: {
+        tags: ['operations'],
+        security: SECURITY.merchantCenter,
+        response: { 200: StatusResponse, 503: StatusResponse, ...errors },
+      },
     },
     async (_request, reply) => {
       const result = await status({
@@ -61,7 +64,14 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
 
   app.get(
     '/operations/payment-components',
-    { onRequest: jwt, schema: { tags: ['operations'], response: { 200: ComponentsResponse, ...errors } } },
+    {
+      onRequest: jwt,
+      schema: {
+        tags: ['operations'],
+        security: SECURITY.merchantCenter,
+        response: { 200: ComponentsResponse, ...errors },
+      },
+    },
     async () => paymentComponents(payments.config),
   );
 
@@ -71,6 +81,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
       onRequest: oauth2,
       schema: {
         tags: ['operations'],
+        security: SECURITY.oauth2(payments.config.commercetools.projectKey),
         params: PaymentIntentParams,
         headers: OperationHeaders,
         body: ModifyPaymentBody,

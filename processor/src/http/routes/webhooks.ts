@@ -1,9 +1,12 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import Stripe from 'stripe';
 import { AppError } from '../../errors/app-error';
 import type { PaymentsDeps } from '../../payments/deps';
 import { handleEvent } from '../../webhooks/handle-event';
 import type { WebhookStats } from '../../webhooks/stats';
+import { ErrorAnswer } from '../dtos/checkout';
+import { SECURITY } from '../openapi';
 
 export interface WebhookRoutesOptions {
   payments: PaymentsDeps;
@@ -14,6 +17,21 @@ export interface WebhookRoutesOptions {
 }
 
 const MAX_EVENT_BYTES = 512 * 1024;
+
+const WebhookAnswer = Type.Object(
+  {
+    received: Type.Boolean(),
+    status: Type.String({ description: 'What the event did to the payment, or `ignored`' }),
+    reason: Type.Optional(Type.String({ description: 'Why it was ignored' })),
+  },
+  { additionalProperties: true, description: 'The event was applied, or ignored on purpose' },
+);
+
+const responses = {
+  200: WebhookAnswer,
+  400: ErrorAnswer('Missing or wrong signature, or a body that is not a Stripe event'),
+  '5xx': ErrorAnswer('The event could not be applied yet; Stripe sends it again'),
+};
 
 /**
  * `POST /stripe/webhooks`. The signature is checked on the raw bytes before anything else
@@ -27,7 +45,14 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.post(
     '/stripe/webhooks',
-    { schema: { tags: ['webhooks'], summary: 'Stripe webhook endpoint' } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Stripe webhook endpoint',
+        security: SECURITY.stripeSignature,
+        response: responses,
+      },
+    },
     async (request) => {
       options.stats.receive();
       const signature = request.headers['stripe-signature'];
