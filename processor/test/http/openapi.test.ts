@@ -56,6 +56,7 @@ it.each([
   ['post', '/stripe/webhooks', [{ stripeSignature: [] }]],
   ['get', '/applePayConfig', []],
   ['get', '/.well-known/apple-developer-merchantid-domain-association', []],
+  ['get', '/health', []],
 ])('%s %s declares its security', (method, path, security) => {
   expect(doc.paths[path][method].security).toEqual(security);
 });
@@ -86,3 +87,14 @@ it.each(['/applePayConfig', '/.well-known/apple-developer-merchantid-domain-asso
     expect(responses['404'].content['application/json'].schema).toEqual(errorSchema);
   },
 );
+
+it('GET /health answers without credentials and asks no upstream', async () => {
+  const app = await buildApp(buildDeps(loadConfig(validEnv()), createLogger('silent')));
+  try {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  } finally {
+    await app.close();
+  }
+});
