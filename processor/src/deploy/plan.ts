@@ -13,13 +13,40 @@ export interface DeployReport {
   ok: boolean;
 }
 
-export function printReport(report: DeployReport, title: string): string {
-  const lines = [`${title}${report.dryRun ? ' (dry run: nothing changed)' : ''}`];
-  for (const item of report.items) {
-    lines.push(
-      `  ${item.action.padEnd(9)} ${item.item}${item.id ? ` (${item.id})` : ''}${item.changes.length ? `: ${item.changes.join('; ')}` : ''}${item.error ? ` — FAILED: ${item.error}` : ''}`,
-    );
+/** Told as each step happens, so that an operator sees what is being waited on. */
+export interface StepEvents {
+  start?(item: string): void;
+  done?(item: PlanItem): void;
+}
+
+export function formatItem(item: PlanItem): string {
+  return `  ${item.action.padEnd(9)} ${item.item}${item.id ? ` (${item.id})` : ''}${item.changes.length ? `: ${item.changes.join('; ')}` : ''}${item.error ? ` — FAILED: ${item.error}` : ''}`;
+}
+
+/**
+ * Runs the steps of a deployment one after the other; a failing step fails the run but not the
+ * steps after it.
+ */
+export class StepRunner {
+  readonly items: PlanItem[] = [];
+
+  constructor(private readonly events: StepEvents = {}) {}
+
+  async step(item: string, run: () => Promise<PlanItem>): Promise<void> {
+    this.events.start?.(item);
+    this.record(await run().catch((error: unknown) => this.failed(item, error)));
   }
-  lines.push(report.ok ? 'done' : 'FAILED');
-  return `${lines.join('\n')}\n`;
+
+  record(item: PlanItem): void {
+    this.items.push(item);
+    this.events.done?.(item);
+  }
+
+  report(dryRun: boolean): DeployReport {
+    return { dryRun, items: this.items, ok: this.items.every((i) => !i.error) };
+  }
+
+  private failed(item: string, error: unknown): PlanItem {
+    return { item, action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -28,6 +28,17 @@ export interface ReconcileReport {
   items: ReconcileItem[];
 }
 
+export type ReconcileCounts = Omit<ReconcileReport, 'since' | 'items'>;
+
+/** Told while the run goes, so that an operator sees it move. */
+export interface ReconcileEvents {
+  /** Every page of the Stripe listing: PaymentIntents seen so far, and how many are this project's. */
+  listing?(seen: number, matching: number): void;
+  listed?(total: number): void;
+  /** Each payment once checked, with the counts so far. */
+  checked?(item: ReconcileItem, counts: ReconcileCounts): void;
+}
+
 /**
  * Lost webhooks and dashboard changes: every PaymentIntent of this project created since
  * `since` is compared with its commercetools payment and, unless `dryRun`, synced with the same
@@ -36,74 +47,91 @@ export interface ReconcileReport {
 export async function reconcile(
   deps: PaymentsDeps,
   since: Date,
-  options: { dryRun?: boolean; concurrency?: number } = {},
+  options: { dryRun?: boolean; concurrency?: number; events?: ReconcileEvents } = {},
 ): Promise<ReconcileReport> {
+  const events = options.events ?? {};
   const ids: string[] = [];
+  let seen = 0;
   for await (const pi of deps.stripe.paymentIntents.list({
     created: { gte: Math.floor(since.getTime() / 1000) },
     limit: 100,
   })) {
     if (pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey && pi.metadata[METADATA.paymentId])
       ids.push(pi.id);
+    if (++seen % 100 === 0) events.listing?.(seen, ids.length);
   }
+  events.listed?.(ids.length);
   const items: ReconcileItem[] = [];
-  const queue = [...ids];
-  const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift())
-      items.push(await reconcileOne(deps, id, options.dryRun ?? false));
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   const count = (result: ReconcileItem['result']) => items.filter((i) => i.result === result).length;
-  return {
-    since: since.toISOString(),
+  const counts = (): ReconcileCounts => ({
     checked: items.length,
     inSync: count('in-sync'),
     fixed: count('fixed') + count('would-fix'),
     failed: count('failed'),
     ignored: count('ignored'),
     missing: count('missing-payment'),
-    items,
+  });
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) {
+      const item = await reconcileOne(deps, id, options.dryRun ?? false);
+      items.push(item);
+      events.checked?.(item, counts());
+    }
   };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  return { since: since.toISOString(), ...counts(), items };
 }
 
 async function reconcileOne(deps: PaymentsDeps, paymentIntentId: string, dryRun: boolean): Promise<ReconcileItem> {
+  const seen: { paymentId?: string } = {};
   try {
-    const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
-    const paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!;
-    let payment: Payment;
-    try {
-      payment = await deps.ct.getPayment(paymentId);
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
-    }
-    const method = paymentMethodType(snapshot);
-    const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
-      interfaceId: paymentIntentId,
-      statusCode: snapshot.paymentIntent.status,
-      ...(method ? { method } : {}),
-    }).map((a) =>
-      a.action === 'addTransaction'
-        ? `addTransaction ${a.transaction.type} ${a.transaction.state} ${a.transaction.amount.centAmount}`
-        : a.action,
-    );
-    if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
-    const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });
-    if (result.status === 'ignored') return { paymentIntentId, paymentId, drift, result: 'ignored' };
-    return {
-      paymentIntentId,
-      paymentId,
-      drift,
-      result: drift.length > 0 || result.order === 'created' ? 'fixed' : 'in-sync',
-    };
+    return await checkOne(deps, paymentIntentId, dryRun, seen);
   } catch (error) {
     return {
       paymentIntentId,
+      ...seen,
       drift: [],
       result: 'failed',
       error: error instanceof Error ? error.message : String(error),
     };
   }
+}
+
+async function checkOne(
+  deps: PaymentsDeps,
+  paymentIntentId: string,
+  dryRun: boolean,
+  seen: { paymentId?: string },
+): Promise<ReconcileItem> {
+  const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
+  const paymentId = (seen.paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!);
+  let payment: Payment;
+  try {
+    payment = await deps.ct.getPayment(paymentId);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
+  }
+  const method = paymentMethodType(snapshot);
+  const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
+    interfaceId: paymentIntentId,
+    statusCode: snapshot.paymentIntent.status,
+    ...(method ? { method } : {}),
+  }).map((a) =>
+    a.action === 'addTransaction'
+      ? `addTransaction ${a.transaction.type} ${a.transaction.state} ${a.transaction.amount.centAmount}`
+      : a.action,
+  );
+  if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
+  const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });
+  if (result.status === 'ignored') return { paymentIntentId, paymentId, drift, result: 'ignored' };
+  return {
+    paymentIntentId,
+    paymentId,
+    drift,
+    result: drift.length > 0 || result.order === 'created' ? 'fixed' : 'in-sync',
+  };
 }
 
 /** `24h`, `7d`, `30m` or an ISO date. */

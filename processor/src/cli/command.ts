@@ -1,0 +1,78 @@
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig, type Config } from '../config/load-config';
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  flags: Set<string>;
+  values: Map<string, string>;
+}
+
+/** `--flag` and `--option value` only; anything else is a usage error. */
+export function parseArgs(argv: readonly string[], spec: { flags: string[]; values: string[] }): ParsedArgs {
+  const parsed: ParsedArgs = { flags: new Set(), values: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (spec.flags.includes(arg)) parsed.flags.add(arg);
+    else if (spec.values.includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      parsed.values.set(arg, value);
+    } else throw new UsageError(`unknown argument: ${arg}`);
+  }
+  return parsed;
+}
+
+/** The whole number given to `--progress`, within bounds. */
+export function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return value;
+}
+
+/**
+ * What a command prints. A person reads lines on stdout as they happen; with `--json`, stdout
+ * carries one JSON document (the report, or `{"error": {...}}`) and the lines go to stderr.
+ */
+export class CommandOutput {
+  constructor(readonly json: boolean) {}
+
+  say(line: string): void {
+    (this.json ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+
+  result(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Reports a failure that ended the command (usage 2, anything else 1); never a secret value. */
+  fail(error: unknown, usage: string): number {
+    const body =
+      error instanceof UsageError
+        ? { kind: 'usage', message: error.message, usage }
+        : error instanceof ConfigError
+          ? { kind: 'config', message: error.message, problems: error.problems }
+          : { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    if (this.json) this.result({ error: body });
+    else {
+      const hint = error instanceof UsageError ? usage : '';
+      process.stderr.write(`${body.message}${hint ? `\n${hint}` : ''}\n`);
+    }
+    return error instanceof UsageError ? 2 : 1;
+  }
+
+  configure(): Config {
+    loadDotenv({ quiet: true });
+    return loadConfig(process.env);
+  }
+}
+
+/** Runs a command's `main` and exits with its code; `--json` is honoured for failures too. */
+export function runCommand(argv: string[], usage: string, main: (out: CommandOutput) => Promise<number>): void {
+  const out = new CommandOutput(argv.includes('--json'));
+  main(out)
+    .catch((error: unknown) => out.fail(error, usage))
+    .then((code) => process.exit(code));
+}
