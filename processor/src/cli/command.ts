@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig, type Config } from '../config/load-config';
+import { stripeOrigin, upstreamFailureOf } from '../upstream/failure';
 
 export class UsageError extends Error {}
 
@@ -23,7 +24,7 @@ export function parseArgs(argv: readonly string[], spec: { flags: string[]; valu
   return parsed;
 }
 
-/** The whole number given to `--progress`, within bounds. */
+/** The whole number given to `--timeout` or `--progress`, within bounds. */
 export function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -37,6 +38,8 @@ export function wholeNumber(name: string, raw: string | undefined, min: number, 
  * carries one JSON document (the report, or `{"error": {...}}`) and the lines go to stderr.
  */
 export class CommandOutput {
+  config?: Config;
+
   constructor(readonly json: boolean) {}
 
   say(line: string): void {
@@ -49,12 +52,15 @@ export class CommandOutput {
 
   /** Reports a failure that ended the command (usage 2, anything else 1); never a secret value. */
   fail(error: unknown, usage: string): number {
+    const failure = this.config ? upstreamFailureOf(error, this.config) : undefined;
     const body =
       error instanceof UsageError
         ? { kind: 'usage', message: error.message, usage }
         : error instanceof ConfigError
           ? { kind: 'config', message: error.message, problems: error.problems }
-          : { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+          : failure
+            ? failure.toJSON()
+            : { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     if (this.json) this.result({ error: body });
     else {
       const hint = error instanceof UsageError ? usage : '';
@@ -63,9 +69,21 @@ export class CommandOutput {
     return error instanceof UsageError ? 2 : 1;
   }
 
-  configure(): Config {
+  /** Loads the configuration: the environment over ./.env, `--timeout` over both. */
+  configure(timeoutSeconds: number | undefined): Config {
     loadDotenv({ quiet: true });
-    return loadConfig(process.env);
+    const env = { ...process.env, ...(timeoutSeconds ? { UPSTREAM_TIMEOUT_SECONDS: String(timeoutSeconds) } : {}) };
+    this.config = loadConfig(env);
+    return this.config;
+  }
+
+  /** Said before the first request: whom the command asks, and how long it waits. */
+  sayTargets(): void {
+    const config = this.config!;
+    const ct = config.commercetools;
+    this.say(
+      `  commercetools ${new URL(ct.apiUrl).origin} (project ${ct.projectKey}), Stripe ${stripeOrigin(config)}; each request gives up after ${config.commands.upstreamTimeoutMs / 1000} s`,
+    );
   }
 }
 

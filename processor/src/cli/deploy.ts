@@ -1,10 +1,10 @@
 import { formatItem, type StepEvents } from '../deploy/plan';
 import { postDeploy, preUndeploy } from '../deploy/post-deploy';
-import { buildDeps } from '../deps';
+import { buildCommandDeps } from '../deps';
 import { createLogger } from '../logger';
-import { parseArgs, runCommand, UsageError, type CommandOutput } from './command';
+import { parseArgs, runCommand, UsageError, wholeNumber, type CommandOutput } from './command';
 
-const USAGE = 'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json]';
+const USAGE = 'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json] [--timeout <seconds>]';
 
 /**
  * `npm run connector:post-deploy` / `connector:pre-undeploy` (Connect runs them; also by hand):
@@ -14,14 +14,15 @@ const USAGE = 'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json]';
 async function main(argv: string[], out: CommandOutput): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'post-deploy' && command !== 'pre-undeploy') throw new UsageError('post-deploy or pre-undeploy?');
-  const args = parseArgs(rest, { flags: ['--dry-run', '--json'], values: [] });
+  const args = parseArgs(rest, { flags: ['--dry-run', '--json'], values: ['--timeout'] });
   const dryRun = args.flags.has('--dry-run');
-  const config = out.configure();
+  const config = out.configure(wholeNumber('--timeout', args.values.get('--timeout'), 1, 600));
   out.say(`${command}${dryRun ? ' (dry run: nothing changed)' : ''}`);
-  const deps = buildDeps(config, createLogger('warn', process.stderr as never));
+  out.sayTargets();
+  const deps = buildCommandDeps(config, createLogger('warn', process.stderr as never));
   const target = {
     config,
-    sdk: deps.sdk,
+    sdk: { ctAPI: deps.ctAPI },
     stripe: deps.stripe,
     ...(process.env.STRIPE_WEBHOOK_ID ? { webhookId: process.env.STRIPE_WEBHOOK_ID } : {}),
   };

@@ -89,6 +89,8 @@ export interface Config {
   sessions: { cacheMs: number };
   /** Which Stripe events become interface interactions on the payment. */
   webhooks: { record: 'changes' | 'all' | 'none' };
+  /** post-deploy, pre-undeploy and reconcile: how long one upstream request may take. */
+  commands: { upstreamTimeoutMs: number };
   /** This deployment's public URL (Connect), when known. */
   serviceUrl?: string;
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
@@ -228,6 +230,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (!badKeys.has('SESSION_CACHE_SECONDS') && Number(e.SESSION_CACHE_SECONDS ?? '30') > 300) {
     problems.push(`SESSION_CACHE_SECONDS: at most 300 (got "${e.SESSION_CACHE_SECONDS}")`);
   }
+  const upstreamTimeout = Number(e.UPSTREAM_TIMEOUT_SECONDS ?? '20');
+  if (!badKeys.has('UPSTREAM_TIMEOUT_SECONDS') && (upstreamTimeout < 1 || upstreamTimeout > 600))
+    problems.push(`UPSTREAM_TIMEOUT_SECONDS: must be 1-600 (got "${e.UPSTREAM_TIMEOUT_SECONDS}")`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze<Config>({
@@ -263,6 +268,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
     sessions: { cacheMs: Number(e.SESSION_CACHE_SECONDS ?? '30') * 1000 },
     webhooks: { record: (e.RECORD_STRIPE_EVENTS ?? 'changes') as Config['webhooks']['record'] },
+    commands: { upstreamTimeoutMs: upstreamTimeout * 1000 },
     ...(e.CONNECT_SERVICE_URL ? { serviceUrl: e.CONNECT_SERVICE_URL } : {}),
     server: {
       port,

@@ -1,3 +1,6 @@
+import type { Config } from '../config/load-config';
+import { upstreamFailureOf, type UpstreamFailure, type UpstreamName } from '../upstream/failure';
+
 /** One line of a deployment plan. */
 export interface PlanItem {
   item: string;
@@ -25,16 +28,26 @@ export function formatItem(item: PlanItem): string {
 
 /**
  * Runs the steps of a deployment one after the other; a failing step fails the run but not the
- * steps after it.
+ * steps after it. An upstream that did not answer (refused, timed out...) is not asked again by
+ * later steps: each would only wait as long again for the same answer.
  */
 export class StepRunner {
   readonly items: PlanItem[] = [];
+  private readonly down = new Map<UpstreamName, UpstreamFailure>();
 
-  constructor(private readonly events: StepEvents = {}) {}
+  constructor(
+    private readonly config: Pick<Config, 'stripe' | 'commands'>,
+    private readonly events: StepEvents = {},
+  ) {}
 
-  async step(item: string, run: () => Promise<PlanItem>): Promise<void> {
+  async step(item: string, needs: readonly UpstreamName[], run: () => Promise<PlanItem>): Promise<void> {
     this.events.start?.(item);
-    this.record(await run().catch((error: unknown) => this.failed(item, error)));
+    const unavailable = needs.map((n) => this.down.get(n)).find(Boolean);
+    this.record(
+      unavailable
+        ? { item, action: 'skip', changes: [], error: `not tried: ${unavailable.message}` }
+        : await run().catch((error: unknown) => this.failed(item, error)),
+    );
   }
 
   record(item: PlanItem): void {
@@ -47,6 +60,9 @@ export class StepRunner {
   }
 
   private failed(item: string, error: unknown): PlanItem {
-    return { item, action: 'skip', changes: [], error: error instanceof Error ? error.message : String(error) };
+    const failure = upstreamFailureOf(error, this.config);
+    if (failure) this.down.set(failure.upstream, failure);
+    const message = failure?.message ?? (error instanceof Error ? error.message : String(error));
+    return { item, action: 'skip', changes: [], error: message };
   }
 }

@@ -166,10 +166,10 @@ export interface DeployOptions {
  */
 export async function postDeploy(deps: DeployDeps, options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun ?? false;
-  const steps = new StepRunner(options.events);
-  await steps.step('Stripe webhook endpoint', () => webhookEndpoint(deps, dryRun));
+  const steps = new StepRunner(deps.config, options.events);
+  await steps.step('Stripe webhook endpoint', ['Stripe'], () => webhookEndpoint(deps, dryRun));
   for (const draft of CONNECTOR_TYPES)
-    await steps.step(`commercetools type ${draft.key}`, () => customType(deps, draft, dryRun));
+    await steps.step(`commercetools type ${draft.key}`, ['commercetools'], () => customType(deps, draft, dryRun));
   return steps.report(dryRun);
 }
 
@@ -179,15 +179,15 @@ export async function postDeploy(deps: DeployDeps, options: DeployOptions = {}):
  */
 export async function preUndeploy(deps: DeployDeps, options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun ?? false;
-  const steps = new StepRunner(options.events);
-  await steps.step('Stripe webhook endpoint', async () => {
+  const steps = new StepRunner(deps.config, options.events);
+  await steps.step('Stripe webhook endpoint', ['Stripe'], async () => {
     const endpoint = await findOwnEndpoint({ ...deps, webhookId: undefined });
     if (!endpoint)
       return { item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] };
     if (!dryRun) await deps.stripe.webhookEndpoints.del(endpoint.id);
     return { item: 'Stripe webhook endpoint', action: 'delete', id: endpoint.id, changes: [endpoint.url] };
   });
-  await steps.step('stored webhook signing secret', async () => {
+  await steps.step('stored webhook signing secret', ['commercetools'], async () => {
     const store = new SecretStore(deps.sdk.ctAPI, deps.config.stripe.secretKey);
     const present = (await store.read()) !== undefined;
     if (present && !dryRun) await store.remove();

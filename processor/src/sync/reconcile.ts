@@ -2,6 +2,7 @@ import type { Payment } from '@commercetools/platform-sdk';
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
+import { upstreamFailureOf } from '../upstream/failure';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
 import { planPaymentActions } from './plan-actions';
 import { syncPaymentIntent } from './sync-payment-intent';
@@ -25,17 +26,21 @@ export interface ReconcileReport {
   ignored: number;
   /** PaymentIntents whose commercetools payment does not exist: money Stripe holds that commercetools does not show. */
   missing: number;
+  /** PaymentIntents left out because the run stopped (see `stopped`). */
+  notChecked: number;
+  /** Why the run stopped early: an upstream that did not answer. */
+  stopped?: string;
   items: ReconcileItem[];
 }
 
-export type ReconcileCounts = Omit<ReconcileReport, 'since' | 'items'>;
+export type ReconcileCounts = Omit<ReconcileReport, 'since' | 'items' | 'stopped'>;
 
 /** Told while the run goes, so that an operator sees it move. */
 export interface ReconcileEvents {
   /** Every page of the Stripe listing: PaymentIntents seen so far, and how many are this project's. */
   listing?(seen: number, matching: number): void;
   listed?(total: number): void;
-  /** Each payment once checked, with the counts so far. */
+  /** Each payment once checked, with the counts so far (`notChecked`: still to do). */
   checked?(item: ReconcileItem, counts: ReconcileCounts): void;
 }
 
@@ -62,6 +67,7 @@ export async function reconcile(
   }
   events.listed?.(ids.length);
   const items: ReconcileItem[] = [];
+  let stopped: string | undefined;
   const count = (result: ReconcileItem['result']) => items.filter((i) => i.result === result).length;
   const counts = (): ReconcileCounts => ({
     checked: items.length,
@@ -70,30 +76,41 @@ export async function reconcile(
     failed: count('failed'),
     ignored: count('ignored'),
     missing: count('missing-payment'),
+    notChecked: ids.length - items.length,
   });
   const queue = [...ids];
+  // An upstream that did not answer is not asked about the rest: each would wait as long again.
   const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) {
-      const item = await reconcileOne(deps, id, options.dryRun ?? false);
+    for (let id = queue.shift(); id && !stopped; id = queue.shift()) {
+      const { item, unreachable } = await reconcileOne(deps, id, options.dryRun ?? false);
       items.push(item);
+      stopped ??= unreachable;
       events.checked?.(item, counts());
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  return { since: since.toISOString(), ...counts(), items };
+  return { since: since.toISOString(), ...counts(), ...(stopped ? { stopped } : {}), items };
 }
 
-async function reconcileOne(deps: PaymentsDeps, paymentIntentId: string, dryRun: boolean): Promise<ReconcileItem> {
+async function reconcileOne(
+  deps: PaymentsDeps,
+  paymentIntentId: string,
+  dryRun: boolean,
+): Promise<{ item: ReconcileItem; unreachable?: string }> {
   const seen: { paymentId?: string } = {};
   try {
-    return await checkOne(deps, paymentIntentId, dryRun, seen);
+    return { item: await checkOne(deps, paymentIntentId, dryRun, seen) };
   } catch (error) {
+    const failure = upstreamFailureOf(error, deps.config);
     return {
-      paymentIntentId,
-      ...seen,
-      drift: [],
-      result: 'failed',
-      error: error instanceof Error ? error.message : String(error),
+      item: {
+        paymentIntentId,
+        ...seen,
+        drift: [],
+        result: 'failed',
+        error: failure?.message ?? (error instanceof Error ? error.message : String(error)),
+      },
+      ...(failure ? { unreachable: failure.message } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { clearFaults, cliEnv, fault, runCli } from '../support/cli';
 import { browserConfirm, stripeFor } from '../support/stripe';
 import { control, quiesce, startWiredProcessor } from '../support/wired';
@@ -53,4 +54,41 @@ it('--json: the report alone on stdout, progress on stderr', async () => {
   expect(run.status).toBe(1);
   expect(JSON.parse(run.stdout)).toMatchObject({ checked: 5, fixed: 2, missing: 3 });
   expect(run.stderr).toContain('checked 5 of 5: in sync 0, would fix 2, failed 0, payment missing 3');
+});
+
+it('a commercetools that does not answer stops the run after one timeout, naming it, the wait and what was not checked', async () => {
+  await fault(world, 'commercetools', { method: '*', path: '/**', delayMs: 60000, times: 100 });
+  const run = await runCli('reconcile', ['--since', '1h', '--timeout', '2'], { env: env(), timeoutMs: 30000 });
+  expect(run.status).toBe(1);
+  expect(run.ms).toBeLessThan(15000);
+  expect(run.stdout).toContain(`commercetools (${world.sandbox.info.commercetools}) did not answer within 2 s`);
+  // The payments already asked about fail; the others are not started.
+  expect(run.stdout).toMatch(/^stopped: commercetools \(.*\) did not answer within 2 s; [1-4] of 5 not checked\./m);
+});
+
+it('a refused Stripe is named; with --json the error is JSON on stdout', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+  const stripe = `http://127.0.0.1:${port}`;
+  const text = await runCli('reconcile', ['--since', '1h'], { env: cliEnv(world, { STRIPE_API_URL: stripe }) });
+  expect(text.status).toBe(1);
+  expect(text.stderr).toContain(`Stripe (${stripe}): connection refused`);
+  const json = await runCli('reconcile', ['--since', '1h', '--json'], {
+    env: cliEnv(world, { STRIPE_API_URL: stripe }),
+  });
+  expect(json.status).toBe(1);
+  expect(JSON.parse(json.stdout)).toEqual({
+    error: {
+      kind: 'upstream',
+      upstream: 'Stripe',
+      origin: stripe,
+      cause: 'connection refused',
+      message: `Stripe (${stripe}): connection refused`,
+    },
+  });
+  expect(json.stdout + json.stderr).not.toContain(world.env.STRIPE_SECRET_KEY!);
 });
