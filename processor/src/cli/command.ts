@@ -1,5 +1,5 @@
-import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig, type Config } from '../config/load-config';
+import { loadEnvFile } from '../config/env-file';
 import { stripeOrigin, upstreamFailureOf } from '../upstream/failure';
 
 export class UsageError extends Error {}
@@ -39,6 +39,7 @@ export function wholeNumber(name: string, raw: string | undefined, min: number, 
  */
 export class CommandOutput {
   config?: Config;
+  private source?: string;
 
   constructor(readonly json: boolean) {}
 
@@ -63,24 +64,30 @@ export class CommandOutput {
             : { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     if (this.json) this.result({ error: body });
     else {
-      const hint = error instanceof UsageError ? usage : '';
+      const hint =
+        error instanceof UsageError
+          ? usage
+          : error instanceof ConfigError
+            ? `configuration read from ${this.source}`
+            : '';
       process.stderr.write(`${body.message}${hint ? `\n${hint}` : ''}\n`);
     }
     return error instanceof UsageError ? 2 : 1;
   }
 
-  /** Loads the configuration: the environment over ./.env, `--timeout` over both. */
-  configure(timeoutSeconds: number | undefined): Config {
-    loadDotenv({ quiet: true });
+  /** Loads the configuration: the environment over processor/.env (or `--dotenv`), `--timeout` over both. */
+  configure(envFile: string | undefined, timeoutSeconds: number | undefined): Config {
+    this.source = loadEnvFile(envFile);
     const env = { ...process.env, ...(timeoutSeconds ? { UPSTREAM_TIMEOUT_SECONDS: String(timeoutSeconds) } : {}) };
     this.config = loadConfig(env);
     return this.config;
   }
 
-  /** Said before the first request: whom the command asks, and how long it waits. */
+  /** Said before the first request: where the configuration came from, whom it asks, how long it waits. */
   sayTargets(): void {
     const config = this.config!;
     const ct = config.commercetools;
+    this.say(`  configuration: ${this.source}`);
     this.say(
       `  commercetools ${new URL(ct.apiUrl).origin} (project ${ct.projectKey}), Stripe ${stripeOrigin(config)}; each request gives up after ${config.commands.upstreamTimeoutMs / 1000} s`,
     );

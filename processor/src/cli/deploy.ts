@@ -4,7 +4,8 @@ import { buildCommandDeps } from '../deps';
 import { createLogger } from '../logger';
 import { parseArgs, runCommand, UsageError, wholeNumber, type CommandOutput } from './command';
 
-const USAGE = 'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json] [--timeout <seconds>]';
+const USAGE =
+  'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json] [--timeout <seconds>] [--dotenv <path>|none]';
 
 /**
  * `npm run connector:post-deploy` / `connector:pre-undeploy` (Connect runs them; also by hand):
@@ -14,9 +15,12 @@ const USAGE = 'usage: deploy post-deploy|pre-undeploy [--dry-run] [--json] [--ti
 async function main(argv: string[], out: CommandOutput): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'post-deploy' && command !== 'pre-undeploy') throw new UsageError('post-deploy or pre-undeploy?');
-  const args = parseArgs(rest, { flags: ['--dry-run', '--json'], values: ['--timeout'] });
+  const args = parseArgs(rest, { flags: ['--dry-run', '--json'], values: ['--timeout', '--dotenv'] });
   const dryRun = args.flags.has('--dry-run');
-  const config = out.configure(wholeNumber('--timeout', args.values.get('--timeout'), 1, 600));
+  const config = out.configure(
+    args.values.get('--dotenv'),
+    wholeNumber('--timeout', args.values.get('--timeout'), 1, 600),
+  );
   out.say(`${command}${dryRun ? ' (dry run: nothing changed)' : ''}`);
   out.sayTargets();
   const deps = buildCommandDeps(config, createLogger('warn', process.stderr as never));

@@ -5,7 +5,7 @@ import { stripeOrigin } from '../upstream/failure';
 import { parseArgs, runCommand, UsageError, wholeNumber, type CommandOutput } from './command';
 
 const USAGE =
-  'usage: reconcile [--since 24h] [--dry-run] [--json] [--progress <every n payments, 0: at the end>] [--timeout <seconds>]';
+  'usage: reconcile [--since 24h] [--dry-run] [--json] [--progress <every n payments, 0: at the end>] [--timeout <seconds>] [--dotenv <path>|none]';
 
 const tally = (c: ReconcileCounts, dryRun: boolean) =>
   `in sync ${c.inSync}, ${dryRun ? 'would fix' : 'fixed'} ${c.fixed}, failed ${c.failed}, ${c.ignored ? `ignored ${c.ignored}, ` : ''}payment missing ${c.missing}`;
@@ -19,7 +19,7 @@ const tally = (c: ReconcileCounts, dryRun: boolean) =>
 async function main(argv: string[], out: CommandOutput): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['--dry-run', '--json'],
-    values: ['--since', '--progress', '--timeout'],
+    values: ['--since', '--progress', '--timeout', '--dotenv'],
   });
   const dryRun = args.flags.has('--dry-run');
   const every = wholeNumber('--progress', args.values.get('--progress'), 0, 1_000_000) ?? 50;
@@ -29,7 +29,10 @@ async function main(argv: string[], out: CommandOutput): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const config = out.configure(wholeNumber('--timeout', args.values.get('--timeout'), 1, 600));
+  const config = out.configure(
+    args.values.get('--dotenv'),
+    wholeNumber('--timeout', args.values.get('--timeout'), 1, 600),
+  );
   out.say(
     `Reconcile since ${since.toISOString()}${dryRun ? ' (dry run: nothing changed)' : ''}: listing the PaymentIntents of project ${config.commercetools.projectKey} in Stripe (${stripeOrigin(config)})`,
   );

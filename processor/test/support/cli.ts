@@ -72,7 +72,10 @@ export function runCommand(
   });
 }
 
-/** `processor/src/cli/<name>.ts` as the npm scripts run it. */
+/**
+ * `processor/src/cli/<name>.ts` as the npm scripts run it, with the configuration of `env` only:
+ * a processor/.env of the checkout must not leak into the test.
+ */
 export function runCli(
   name: 'deploy' | 'reconcile',
   args: string[],
@@ -80,7 +83,7 @@ export function runCli(
 ): Promise<CliRun> {
   return runCommand(
     process.execPath,
-    ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/${name}.ts`, ...args],
+    ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/${name}.ts`, ...args, '--dotenv', 'none'],
     options,
   );
 }
