@@ -74,7 +74,8 @@ const services = [
     ready: 'PROCESSOR_READY',
     // As Connect deploys it: post-deploy first (webhook endpoint and its stored signing secret,
     // the connector's commercetools types), then the processor, which reads that secret.
-    before: (info) => runJob('post-deploy', 'processor/src/cli/deploy.ts', ['post-deploy'], processorEnv(info)),
+    before: (info) =>
+      runJob('post-deploy', 'processor/src/cli/deploy.ts', ['post-deploy', '--dotenv', 'none'], processorEnv(info)),
     env: processorEnv,
   },
   {

@@ -1,4 +1,6 @@
-import { setupPaymentSDK, type Logger as SdkLogger } from '@commercetools/connect-payments-sdk';
+import { RequestContextProvider, setupPaymentSDK, type Logger as SdkLogger } from '@commercetools/connect-payments-sdk';
+// setupPaymentSDK builds this class without passing `httpClient`; the class itself accepts one.
+import { DefaultCommercetoolsAPI } from '@commercetools/connect-payments-sdk/dist/commercetools/api/root-api';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
@@ -9,6 +11,7 @@ import { merchantCenterAuth } from './http/merchant-center-auth';
 import { getSdkContext, updateSdkContext } from './http/request-context';
 import type { PaymentsDeps } from './payments/deps';
 import { createStripeClient } from './stripe/client';
+import { boundedFetch } from './upstream/bounded-fetch';
 import { createOrderMemory } from './sync/orders';
 import { createSerialQueue } from './sync/serial';
 import { WebhookStats } from './webhooks/stats';
@@ -28,16 +31,31 @@ export interface AppDeps {
   webhookSecrets: string[];
 }
 
+function sdkLogger(logger: Logger): SdkLogger {
+  const child = logger.child({ component: 'payments-sdk' });
+  return {
+    debug: (obj, msg) => child.debug(obj, msg),
+    info: (obj, msg) => child.debug(obj, msg),
+    warn: (obj, msg) => child.warn(obj, msg),
+    error: (obj, msg) => child.error(obj, msg),
+  };
+}
+
+function paymentsDeps(config: Config, ctAPI: PaymentSdk['ctAPI'], stripe: Stripe, logger: Logger): PaymentsDeps {
+  return {
+    config,
+    ct: createCommercetoolsPort(ctAPI),
+    stripe,
+    log: logger.child({ component: 'payments' }),
+    customTypes: createTypeProbe(ctAPI),
+    serial: createSerialQueue(),
+    orders: createOrderMemory(),
+  };
+}
+
 /** The one composition root: every long-lived object of the processor is built here, once. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
   const ct = config.commercetools;
-  const sdkLogger = logger.child({ component: 'payments-sdk' });
-  const sdkLog: SdkLogger = {
-    debug: (obj, msg) => sdkLogger.debug(obj, msg),
-    info: (obj, msg) => sdkLogger.debug(obj, msg),
-    warn: (obj, msg) => sdkLogger.warn(obj, msg),
-    error: (obj, msg) => sdkLogger.error(obj, msg),
-  };
   const sdk = setupPaymentSDK({
     apiUrl: ct.apiUrl,
     authUrl: ct.authUrl,
@@ -50,27 +68,49 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     projectKey: ct.projectKey,
     getContextFn: getSdkContext,
     updateContextFn: updateSdkContext,
-    logger: sdkLog,
+    logger: sdkLogger(logger),
   });
   const stripe = createStripeClient(config.stripe);
-  const payments: PaymentsDeps = {
-    config,
-    ct: createCommercetoolsPort(sdk.ctAPI),
-    stripe,
-    log: logger.child({ component: 'payments' }),
-    customTypes: createTypeProbe(sdk.ctAPI),
-    serial: createSerialQueue(),
-    orders: createOrderMemory(),
-  };
+  const payments = paymentsDeps(config, sdk.ctAPI, stripe, logger);
   const webhookSecrets = config.stripe.webhookSigningSecret ? [config.stripe.webhookSigningSecret] : [];
   return {
     config,
     logger,
     sdk,
-    merchantCenterAuth: merchantCenterAuth(sdk, config, sdkLog),
+    merchantCenterAuth: merchantCenterAuth(sdk, config, sdkLogger(logger)),
     stripe,
     payments,
-    webhookStats: new WebhookStats(),
     webhookSecrets,
+    webhookStats: new WebhookStats(),
   };
+}
+
+/** What post-deploy, pre-undeploy and reconcile talk to. */
+export interface CommandDeps {
+  config: Config;
+  ctAPI: PaymentSdk['ctAPI'];
+  stripe: Stripe;
+  payments: PaymentsDeps;
+}
+
+/**
+ * The operator commands' clients: every commercetools and Stripe request gives up after
+ * `config.commands.upstreamTimeoutMs` and is not retried on a network failure, so that a dead
+ * or slow upstream is reported after one wait. The commands converge when run again.
+ */
+export function buildCommandDeps(config: Config, logger: Logger): CommandDeps {
+  const ct = config.commercetools;
+  const timeoutMs = config.commands.upstreamTimeoutMs;
+  const ctAPI = new DefaultCommercetoolsAPI({
+    apiUrl: ct.apiUrl,
+    authUrl: ct.authUrl,
+    clientId: ct.clientId,
+    clientSecret: ct.clientSecret,
+    projectKey: ct.projectKey,
+    contextProvider: new RequestContextProvider({ getContextFn: getSdkContext, updateContextFn: updateSdkContext }),
+    logger: sdkLogger(logger),
+    httpClient: boundedFetch('commercetools', timeoutMs),
+  });
+  const stripe = createStripeClient(config.stripe, { timeoutMs, maxNetworkRetries: 0 });
+  return { config, ctAPI, stripe, payments: paymentsDeps(config, ctAPI, stripe, logger) };
 }

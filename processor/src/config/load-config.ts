@@ -93,6 +93,8 @@ export interface Config {
   sessions: { cacheMs: number };
   /** Which Stripe events become interface interactions on the payment. */
   webhooks: { record: 'changes' | 'all' | 'none' };
+  /** post-deploy, pre-undeploy and reconcile: how long one upstream request may take. */
+  commands: { upstreamTimeoutMs: number };
   /** This deployment's public URL (Connect), when known. */
   serviceUrl?: string;
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
@@ -236,6 +238,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (!badKeys.has('CTP_JWKS_COOLDOWN_SECONDS') && (cooldown < 1 || cooldown > 600)) {
     problems.push(`CTP_JWKS_COOLDOWN_SECONDS: must be 1-600 (got "${e.CTP_JWKS_COOLDOWN_SECONDS}")`);
   }
+  const upstreamTimeout = Number(e.UPSTREAM_TIMEOUT_SECONDS ?? '20');
+  if (!badKeys.has('UPSTREAM_TIMEOUT_SECONDS') && (upstreamTimeout < 1 || upstreamTimeout > 600))
+    problems.push(`UPSTREAM_TIMEOUT_SECONDS: must be 1-600 (got "${e.UPSTREAM_TIMEOUT_SECONDS}")`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze<Config>({
@@ -273,6 +278,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
     sessions: { cacheMs: Number(e.SESSION_CACHE_SECONDS ?? '30') * 1000 },
     webhooks: { record: (e.RECORD_STRIPE_EVENTS ?? 'changes') as Config['webhooks']['record'] },
+    commands: { upstreamTimeoutMs: upstreamTimeout * 1000 },
     ...(e.CONNECT_SERVICE_URL ? { serviceUrl: e.CONNECT_SERVICE_URL } : {}),
     server: {
       port,

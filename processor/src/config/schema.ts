@@ -201,6 +201,15 @@ export const EnvSchema = Type.Object({
     }),
   ),
 
+  UPSTREAM_TIMEOUT_SECONDS: opt(
+    str({
+      description:
+        'Seconds post-deploy, pre-undeploy and reconcile wait for commercetools or Stripe to answer one request (1-600); an upstream that does not answer in time is named and not asked again in that run. The processor itself is not affected. The commands also take --timeout.',
+      pattern: '^[0-9]{1,3}$',
+      default: '20',
+    }),
+  ),
+
   MERCHANT_RETURN_URL: str({
     description:
       'Page the shopper returns to after a redirect-based payment method, when the checkout session names none.',

@@ -11,7 +11,7 @@ import type { PaymentSdk } from '../deps';
 import { webhookUrl } from '../operations/status';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { HANDLED_EVENTS } from '../webhooks/events';
-import type { DeployReport, PlanItem } from './plan';
+import { StepRunner, type DeployReport, type PlanItem, type StepEvents } from './plan';
 import { SecretStore } from './secret-store';
 
 /** Metadata that marks the Stripe webhook endpoint this connector manages. */
@@ -27,7 +27,7 @@ export const CONNECTOR_TYPES: readonly TypeDraft[] = [
 
 export interface DeployDeps {
   config: Config;
-  sdk: PaymentSdk;
+  sdk: Pick<PaymentSdk, 'ctAPI'>;
   stripe: Stripe;
   /** `STRIPE_WEBHOOK_ID`: update this endpoint instead of looking for the connector's own. */
   webhookId?: string;
@@ -154,68 +154,45 @@ async function customType(deps: DeployDeps, draft: TypeDraft, dryRun: boolean): 
   return { item, action: 'update', id: existing.id, changes: missing.map((f) => `+${f.name}`) };
 }
 
+export interface DeployOptions {
+  dryRun?: boolean;
+  events?: StepEvents;
+}
+
 /**
  * Post-deploy: the Stripe webhook endpoint (URL, exactly the handled events, the pinned API
  * version, the connector's marker; its signing secret stored for the processor) and the
  * connector's commercetools types. Every step is awaited; any failure fails the run (D10).
  */
-export async function postDeploy(deps: DeployDeps, options: { dryRun?: boolean } = {}): Promise<DeployReport> {
+export async function postDeploy(deps: DeployDeps, options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun ?? false;
-  const items: PlanItem[] = [];
-  const step = async (name: string, run: () => Promise<PlanItem>) => {
-    try {
-      items.push(await run());
-    } catch (error) {
-      items.push({
-        item: name,
-        action: 'skip',
-        changes: [],
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  };
-  await step('Stripe webhook endpoint', () => webhookEndpoint(deps, dryRun));
+  const steps = new StepRunner(deps.config, options.events);
+  await steps.step('Stripe webhook endpoint', ['Stripe'], () => webhookEndpoint(deps, dryRun));
   for (const draft of CONNECTOR_TYPES)
-    await step(`commercetools type ${draft.key}`, () => customType(deps, draft, dryRun));
-  return { dryRun, items, ok: items.every((i) => !i.error) };
+    await steps.step(`commercetools type ${draft.key}`, ['commercetools'], () => customType(deps, draft, dryRun));
+  return steps.report(dryRun);
 }
 
 /**
  * Pre-undeploy: deletes the webhook endpoint the connector created (found by its marker) and
  * the stored secret. Types stay: payments reference them.
  */
-export async function preUndeploy(deps: DeployDeps, options: { dryRun?: boolean } = {}): Promise<DeployReport> {
+export async function preUndeploy(deps: DeployDeps, options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun ?? false;
-  const items: PlanItem[] = [];
-  try {
+  const steps = new StepRunner(deps.config, options.events);
+  await steps.step('Stripe webhook endpoint', ['Stripe'], async () => {
     const endpoint = await findOwnEndpoint({ ...deps, webhookId: undefined });
     if (!endpoint)
-      items.push({ item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] });
-    else {
-      if (!dryRun) await deps.stripe.webhookEndpoints.del(endpoint.id);
-      items.push({ item: 'Stripe webhook endpoint', action: 'delete', id: endpoint.id, changes: [endpoint.url] });
-    }
-  } catch (error) {
-    items.push({
-      item: 'Stripe webhook endpoint',
-      action: 'skip',
-      changes: [],
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-  try {
+      return { item: 'Stripe webhook endpoint', action: 'unchanged', changes: ['none of the connector’s found'] };
+    if (!dryRun) await deps.stripe.webhookEndpoints.del(endpoint.id);
+    return { item: 'Stripe webhook endpoint', action: 'delete', id: endpoint.id, changes: [endpoint.url] };
+  });
+  await steps.step('stored webhook signing secret', ['commercetools'], async () => {
     const store = new SecretStore(deps.sdk.ctAPI, deps.config.stripe.secretKey);
     const present = (await store.read()) !== undefined;
     if (present && !dryRun) await store.remove();
-    items.push({ item: 'stored webhook signing secret', action: present ? 'delete' : 'unchanged', changes: [] });
-  } catch (error) {
-    items.push({
-      item: 'stored webhook signing secret',
-      action: 'skip',
-      changes: [],
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-  items.push({ item: 'commercetools types', action: 'unchanged', changes: ['kept: payments reference them'] });
-  return { dryRun, items, ok: items.every((i) => !i.error) };
+    return { item: 'stored webhook signing secret', action: present ? 'delete' : 'unchanged', changes: [] };
+  });
+  steps.record({ item: 'commercetools types', action: 'unchanged', changes: ['kept: payments reference them'] });
+  return steps.report(dryRun);
 }

@@ -13,15 +13,21 @@ export const APP_INFO = {
   url: 'https://github.com/commercetools/connect-payment-integration-stripe',
 };
 
-/** One Stripe client per process (D23); built by the composition root only. */
-export function createStripeClient(config: Config['stripe']): Stripe {
+/**
+ * One Stripe client per process (D23); built by the composition root only. `timeoutMs` applies
+ * to each attempt (socket inactivity).
+ */
+export function createStripeClient(
+  config: Config['stripe'],
+  options: { timeoutMs?: number; maxNetworkRetries?: number } = {},
+): Stripe {
   const target = config.apiUrl ? new URL(config.apiUrl) : undefined;
   return new Stripe(config.secretKey, {
     apiVersion: STRIPE_API_VERSION,
     appInfo: APP_INFO,
     // Stripe's own retries reuse the idempotency key of the request, so they are safe.
-    maxNetworkRetries: 2,
-    timeout: 20_000,
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 20_000,
     telemetry: false,
     ...(target
       ? {

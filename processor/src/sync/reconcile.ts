@@ -2,6 +2,7 @@ import type { Payment } from '@commercetools/platform-sdk';
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../payments/checkout-context';
 import type { PaymentsDeps } from '../payments/deps';
+import { upstreamFailureOf } from '../upstream/failure';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
 import { planPaymentActions } from './plan-actions';
 import { syncPaymentIntent } from './sync-payment-intent';
@@ -25,7 +26,22 @@ export interface ReconcileReport {
   ignored: number;
   /** PaymentIntents whose commercetools payment does not exist: money Stripe holds that commercetools does not show. */
   missing: number;
+  /** PaymentIntents left out because the run stopped (see `stopped`). */
+  notChecked: number;
+  /** Why the run stopped early: an upstream that did not answer. */
+  stopped?: string;
   items: ReconcileItem[];
+}
+
+export type ReconcileCounts = Omit<ReconcileReport, 'since' | 'items' | 'stopped'>;
+
+/** Told while the run goes, so that an operator sees it move. */
+export interface ReconcileEvents {
+  /** Every page of the Stripe listing: PaymentIntents seen so far, and how many are this project's. */
+  listing?(seen: number, matching: number): void;
+  listed?(total: number): void;
+  /** Each payment once checked, with the counts so far (`notChecked`: still to do). */
+  checked?(item: ReconcileItem, counts: ReconcileCounts): void;
 }
 
 /**
@@ -36,74 +52,103 @@ export interface ReconcileReport {
 export async function reconcile(
   deps: PaymentsDeps,
   since: Date,
-  options: { dryRun?: boolean; concurrency?: number } = {},
+  options: { dryRun?: boolean; concurrency?: number; events?: ReconcileEvents } = {},
 ): Promise<ReconcileReport> {
+  const events = options.events ?? {};
   const ids: string[] = [];
+  let seen = 0;
   for await (const pi of deps.stripe.paymentIntents.list({
     created: { gte: Math.floor(since.getTime() / 1000) },
     limit: 100,
   })) {
     if (pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey && pi.metadata[METADATA.paymentId])
       ids.push(pi.id);
+    if (++seen % 100 === 0) events.listing?.(seen, ids.length);
   }
+  events.listed?.(ids.length);
   const items: ReconcileItem[] = [];
-  const queue = [...ids];
-  const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift())
-      items.push(await reconcileOne(deps, id, options.dryRun ?? false));
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  let stopped: string | undefined;
   const count = (result: ReconcileItem['result']) => items.filter((i) => i.result === result).length;
-  return {
-    since: since.toISOString(),
+  const counts = (): ReconcileCounts => ({
     checked: items.length,
     inSync: count('in-sync'),
     fixed: count('fixed') + count('would-fix'),
     failed: count('failed'),
     ignored: count('ignored'),
     missing: count('missing-payment'),
-    items,
+    notChecked: ids.length - items.length,
+  });
+  const queue = [...ids];
+  // An upstream that did not answer is not asked about the rest: each would wait as long again.
+  const worker = async () => {
+    for (let id = queue.shift(); id && !stopped; id = queue.shift()) {
+      const { item, unreachable } = await reconcileOne(deps, id, options.dryRun ?? false);
+      items.push(item);
+      stopped ??= unreachable;
+      events.checked?.(item, counts());
+    }
   };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  return { since: since.toISOString(), ...counts(), ...(stopped ? { stopped } : {}), items };
 }
 
-async function reconcileOne(deps: PaymentsDeps, paymentIntentId: string, dryRun: boolean): Promise<ReconcileItem> {
+async function reconcileOne(
+  deps: PaymentsDeps,
+  paymentIntentId: string,
+  dryRun: boolean,
+): Promise<{ item: ReconcileItem; unreachable?: string }> {
+  const seen: { paymentId?: string } = {};
   try {
-    const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
-    const paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!;
-    let payment: Payment;
-    try {
-      payment = await deps.ct.getPayment(paymentId);
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
-    }
-    const method = paymentMethodType(snapshot);
-    const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
-      interfaceId: paymentIntentId,
-      statusCode: snapshot.paymentIntent.status,
-      ...(method ? { method } : {}),
-    }).map((a) =>
-      a.action === 'addTransaction'
-        ? `addTransaction ${a.transaction.type} ${a.transaction.state} ${a.transaction.amount.centAmount}`
-        : a.action,
-    );
-    if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
-    const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });
-    if (result.status === 'ignored') return { paymentIntentId, paymentId, drift, result: 'ignored' };
-    return {
-      paymentIntentId,
-      paymentId,
-      drift,
-      result: drift.length > 0 || result.order === 'created' ? 'fixed' : 'in-sync',
-    };
+    return { item: await checkOne(deps, paymentIntentId, dryRun, seen) };
   } catch (error) {
+    const failure = upstreamFailureOf(error, deps.config);
     return {
-      paymentIntentId,
-      drift: [],
-      result: 'failed',
-      error: error instanceof Error ? error.message : String(error),
+      item: {
+        paymentIntentId,
+        ...seen,
+        drift: [],
+        result: 'failed',
+        error: failure?.message ?? (error instanceof Error ? error.message : String(error)),
+      },
+      ...(failure ? { unreachable: failure.message } : {}),
     };
   }
+}
+
+async function checkOne(
+  deps: PaymentsDeps,
+  paymentIntentId: string,
+  dryRun: boolean,
+  seen: { paymentId?: string },
+): Promise<ReconcileItem> {
+  const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
+  const paymentId = (seen.paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!);
+  let payment: Payment;
+  try {
+    payment = await deps.ct.getPayment(paymentId);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
+  }
+  const method = paymentMethodType(snapshot);
+  const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
+    interfaceId: paymentIntentId,
+    statusCode: snapshot.paymentIntent.status,
+    ...(method ? { method } : {}),
+  }).map((a) =>
+    a.action === 'addTransaction'
+      ? `addTransaction ${a.transaction.type} ${a.transaction.state} ${a.transaction.amount.centAmount}`
+      : a.action,
+  );
+  if (dryRun) return { paymentIntentId, paymentId, drift, result: drift.length > 0 ? 'would-fix' : 'in-sync' };
+  const result = await syncPaymentIntent(deps, paymentIntentId, { refunds: true, disputes: true });
+  if (result.status === 'ignored') return { paymentIntentId, paymentId, drift, result: 'ignored' };
+  return {
+    paymentIntentId,
+    paymentId,
+    drift,
+    result: drift.length > 0 || result.order === 'created' ? 'fixed' : 'in-sync',
+  };
 }
 
 /** `24h`, `7d`, `30m` or an ISO date. */

@@ -135,9 +135,11 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     let summary = rec.stderr.trim().split('\n').at(-1) ?? '';
     let reconcileReport: unknown;
     try {
-      const json = JSON.parse(rec.stdout) as Record<string, number>;
+      const json = JSON.parse(rec.stdout) as Record<string, number> & { error?: { message: string } };
       reconcileReport = json;
-      summary = `checked ${json.checked}, in sync ${json.inSync}, fixed ${json.fixed}, failed ${json.failed}, ignored ${json.ignored}`;
+      summary = json.error
+        ? json.error.message
+        : `checked ${json.checked}, in sync ${json.inSync}, fixed ${json.fixed}, failed ${json.failed}, ignored ${json.ignored}`;
     } catch {
       // not JSON: the last line of stderr says why
     }

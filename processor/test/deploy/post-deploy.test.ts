@@ -149,12 +149,16 @@ describe('post-deploy and pre-undeploy against the sandbox', () => {
       CONNECT_SERVICE_URL: serviceUrl,
     } as Record<string, string>;
     const run = (extra: Record<string, string>, args: string[] = ['post-deploy']) =>
-      spawnSync(process.execPath, ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/deploy.ts`, ...args], {
-        cwd: `${REPO_ROOT}/processor/test`,
-        env: { ...env, ...extra },
-        encoding: 'utf8',
-        timeout: 60000,
-      });
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/deploy.ts`, ...args, '--dotenv', 'none'],
+        {
+          cwd: `${REPO_ROOT}/processor/test`,
+          env: { ...env, ...extra },
+          encoding: 'utf8',
+          timeout: 60000,
+        },
+      );
     const stripeDown = run({ STRIPE_API_URL: 'http://127.0.0.1:9' });
     expect(stripeDown.status).toBe(1);
     expect(stripeDown.stdout).toMatch(/Stripe webhook endpoint.*FAILED/);

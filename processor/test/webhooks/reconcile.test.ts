@@ -66,12 +66,16 @@ it('npm run reconcile: prints what drifted as JSON and exits 0; bad usage exits 
     STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_unused_here',
   } as Record<string, string>;
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/reconcile.ts`, ...args], {
-      cwd: `${REPO_ROOT}/processor/test`,
-      env,
-      encoding: 'utf8',
-      timeout: 30000,
-    });
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', `${REPO_ROOT}/processor/src/cli/reconcile.ts`, ...args, '--dotenv', 'none'],
+      {
+        cwd: `${REPO_ROOT}/processor/test`,
+        env,
+        encoding: 'utf8',
+        timeout: 30000,
+      },
+    );
   const result = run(['--since', '10m', '--json']);
   expect(result.status).toBe(0);
   const report = JSON.parse(result.stdout) as { items: { paymentId: string; result: string }[]; failed: number };
