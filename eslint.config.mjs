@@ -14,7 +14,7 @@ const nodeGlobals = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'bench-results/**'] },
+  { ignores: ['**/dist/**', 'enabler/public/**', '**/node_modules/**', '**/coverage/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
