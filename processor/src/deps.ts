@@ -6,17 +6,18 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { createTypeProbe } from './commercetools/custom-types';
 import { createCommercetoolsPort } from './commercetools/port';
+import type { PaymentSdk } from './commercetools/sdk';
 import type { Config } from './config/load-config';
 import { merchantCenterAuth } from './http/merchant-center-auth';
 import { getSdkContext, updateSdkContext } from './http/request-context';
-import type { PaymentsDeps } from './payments/deps';
+import type { PaymentsDeps } from './core/deps';
 import { createStripeClient } from './stripe/client';
 import { boundedFetch } from './upstream/bounded-fetch';
-import { createOrderMemory } from './sync/orders';
-import { createSerialQueue } from './sync/serial';
+import { createOrderMemory } from './core/order-memory';
+import { createSerialQueue } from './core/serial-queue';
 import { WebhookStats } from './webhooks/stats';
 
-export type PaymentSdk = ReturnType<typeof setupPaymentSDK>;
+export type { PaymentSdk } from './commercetools/sdk';
 
 export interface AppDeps {
   config: Config;

@@ -28,7 +28,7 @@ async function main(argv: string[], out: CommandOutput): Promise<number> {
     config,
     sdk: { ctAPI: deps.ctAPI },
     stripe: deps.stripe,
-    ...(process.env.STRIPE_WEBHOOK_ID ? { webhookId: process.env.STRIPE_WEBHOOK_ID } : {}),
+    ...(config.stripe.webhookId ? { webhookId: config.stripe.webhookId } : {}),
   };
   const events: StepEvents = {
     start: (item) => out.say(`  ${'checking'.padEnd(9)} ${item}`),

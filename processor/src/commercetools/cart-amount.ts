@@ -1,5 +1,5 @@
 import type { Cart, Payment, Transaction } from '@commercetools/platform-sdk';
-import type { CtMoney } from '../stripe/money';
+import type { CtMoney } from '../core/money';
 
 const isLive = (t: Transaction) => t.state === 'Success' || t.state === 'Pending';
 

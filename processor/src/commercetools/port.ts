@@ -1,4 +1,5 @@
 import { Errorx, type setupPaymentSDK } from '@commercetools/connect-payments-sdk';
+import { TtlMap } from '../core/ttl-map';
 import type {
   BaseAddress,
   Cart,
@@ -61,23 +62,12 @@ const RECENT_MAX = 2_000;
 
 /** Payments this process saw last, newest version wins; bounded in time and size. */
 function recentPayments() {
-  const entries = new Map<string, { payment: Payment; at: number }>();
+  const entries = new TtlMap<string, Payment>(RECENT_TTL_MS, RECENT_MAX);
   return {
-    get(id: string): Payment | undefined {
-      const entry = entries.get(id);
-      if (!entry) return undefined;
-      if (Date.now() - entry.at > RECENT_TTL_MS) {
-        entries.delete(id);
-        return undefined;
-      }
-      return entry.payment;
-    },
+    get: (id: string): Payment | undefined => entries.get(id),
     remember(payment: Payment): Payment {
       const known = entries.get(payment.id);
-      if (known && known.payment.version > payment.version) return payment;
-      entries.delete(payment.id);
-      entries.set(payment.id, { payment, at: Date.now() });
-      while (entries.size > RECENT_MAX) entries.delete(entries.keys().next().value as string);
+      if (!known || known.version <= payment.version) entries.set(payment.id, payment);
       return payment;
     },
   };

@@ -72,6 +72,8 @@ export interface Config {
     publishableKey: string;
     /** Unset: read at start from what post-deploy stored. */
     webhookSigningSecret?: string;
+    /** A webhook endpoint made by hand, used instead of the one post-deploy manages. */
+    webhookId?: string;
     /** `test` or `live`, from the keys. */
     mode: 'test' | 'live';
     captureMethod: CaptureMethod;
@@ -261,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       secretKey: e.STRIPE_SECRET_KEY,
       publishableKey: e.STRIPE_PUBLISHABLE_KEY,
       ...(e.STRIPE_WEBHOOK_SIGNING_SECRET ? { webhookSigningSecret: e.STRIPE_WEBHOOK_SIGNING_SECRET } : {}),
+      ...(e.STRIPE_WEBHOOK_ID ? { webhookId: e.STRIPE_WEBHOOK_ID } : {}),
       mode: secretMode === 'live' ? 'live' : 'test',
       captureMethod: (e.STRIPE_CAPTURE_METHOD ?? 'automatic') as CaptureMethod,
       paymentMethodTypes: e.STRIPE_PAYMENT_METHOD_TYPES ? [...new Set(e.STRIPE_PAYMENT_METHOD_TYPES.split(','))] : [],

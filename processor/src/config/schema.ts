@@ -111,6 +111,13 @@ export const EnvSchema = Type.Object({
       pattern: '^whsec_[A-Za-z0-9+/=_-]{4,}$',
     }),
   ),
+  STRIPE_WEBHOOK_ID: opt(
+    str({
+      description:
+        'Id (we_...) of a Stripe webhook endpoint made by hand that post-deploy updates and /operations/status checks, instead of the one post-deploy manages (found by its marker).',
+      pattern: '^we_[A-Za-z0-9]+$',
+    }),
+  ),
   STRIPE_CAPTURE_METHOD: opt(
     str({
       description:

@@ -7,16 +7,20 @@ import type { Type, TypeDraft } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { statusOf } from '../commercetools/port';
 import type { Config } from '../config/load-config';
-import type { PaymentSdk } from '../deps';
-import { webhookUrl } from '../operations/status';
+import type { PaymentSdk } from '../commercetools/sdk';
+import {
+  endpointMetadata,
+  findOwnEndpoint as findEndpoint,
+  MARKER_KEY,
+  MARKER_VALUE,
+  webhookUrl,
+} from '../stripe/webhook-endpoint';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import { StepRunner, type DeployReport, type PlanItem, type StepEvents } from './plan';
 import { SecretStore } from './secret-store';
 
 /** Metadata that marks the Stripe webhook endpoint this connector manages. */
-export const MARKER_KEY = 'managed_by';
-export const MARKER_VALUE = 'commercetools-stripe-connector';
 
 /** The connector's own commercetools types; nothing else is ever touched (D11). */
 export const CONNECTOR_TYPES: readonly TypeDraft[] = [
@@ -36,31 +40,14 @@ export interface DeployDeps {
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-export async function findOwnEndpoint(deps: DeployDeps): Promise<Stripe.WebhookEndpoint | undefined> {
-  if (deps.webhookId) {
-    try {
-      return await deps.stripe.webhookEndpoints.retrieve(deps.webhookId);
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404)
-        throw new Error(`STRIPE_WEBHOOK_ID ${deps.webhookId} does not exist in Stripe`, { cause: error });
-      throw error;
-    }
-  }
-  for await (const endpoint of deps.stripe.webhookEndpoints.list({ limit: 100 })) {
-    if (
-      endpoint.metadata?.[MARKER_KEY] === MARKER_VALUE &&
-      endpoint.metadata?.ct_project_key === deps.config.commercetools.projectKey
-    )
-      return endpoint;
-  }
-  return undefined;
-}
+export const findOwnEndpoint = (deps: DeployDeps): Promise<Stripe.WebhookEndpoint | undefined> =>
+  findEndpoint(deps.stripe, deps.config.commercetools.projectKey, deps.webhookId);
 
 async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanItem> {
   const { config, stripe } = deps;
   if (!config.serviceUrl) throw new Error('CONNECT_SERVICE_URL is not set: the webhook URL is unknown');
   const url = webhookUrl(config.serviceUrl);
-  const metadata = { [MARKER_KEY]: MARKER_VALUE, ct_project_key: config.commercetools.projectKey };
+  const metadata = endpointMetadata(config.commercetools.projectKey);
   const events = [...HANDLED_EVENTS];
   const store = new SecretStore(deps.sdk.ctAPI, config.stripe.secretKey);
   const existing = await findOwnEndpoint(deps);

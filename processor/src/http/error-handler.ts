@@ -1,9 +1,9 @@
 import { Errorx } from '@commercetools/connect-payments-sdk';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type Stripe from 'stripe';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/errors';
 import { classifyStripeError, isStripeError } from '../stripe/errors';
-import { MoneyError } from '../stripe/money';
+import { MoneyError } from '../core/money';
 
 export interface ErrorBody {
   statusCode: number;

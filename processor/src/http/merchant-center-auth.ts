@@ -7,7 +7,7 @@ import {
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { Config } from '../config/load-config';
-import type { PaymentSdk } from '../deps';
+import type { PaymentSdk } from '../commercetools/sdk';
 
 // The RSA family the SDK's verifier accepted for the issuer's RSA keys; HMAC and `none` never,
 // so that the public key cannot be turned into a shared secret.

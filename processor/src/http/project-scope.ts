@@ -1,5 +1,5 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/errors';
 import { getSdkContext } from './request-context';
 
 /** The scopes, any one of them, that let a caller ask for payment operations. */

@@ -10,7 +10,7 @@ import {
 } from '@commercetools/connect-payments-sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import { HTTP_URL } from '../config/schema';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/errors';
 import type { CheckoutContext } from '../payments/checkout-context';
 
 declare module '@fastify/request-context' {

@@ -1,13 +1,9 @@
 import type { RequestContextData as SdkContext } from '@commercetools/connect-payments-sdk';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { TtlMap } from '../core/ttl-map';
 import { getSdkContext, updateSdkContext } from './request-context';
 
 type Authentication = NonNullable<SdkContext['authentication']>;
-
-interface Entry {
-  authentication: Authentication;
-  until: number;
-}
 
 export interface SessionCacheOptions {
   /** How long a verified session is trusted; 0 disables the cache. */
@@ -26,14 +22,8 @@ export interface SessionCacheOptions {
  */
 export function cachedSessionAuth(sdkHook: onRequestAsyncHookHandler, options: SessionCacheOptions) {
   const { ttlMs, maxEntries = 10_000, now = Date.now } = options;
-  const verified = new Map<string, Entry>();
+  const verified = new TtlMap<string, Authentication>(ttlMs, maxEntries, now);
   const verifying = new Map<string, Promise<Authentication | undefined>>();
-
-  const remember = (sessionId: string, authentication: Authentication) => {
-    verified.delete(sessionId);
-    verified.set(sessionId, { authentication, until: now() + ttlMs });
-    while (verified.size > maxEntries) verified.delete(verified.keys().next().value as string);
-  };
 
   const useCached = (authentication: Authentication) => {
     const correlationId = (authentication.getPrincipal() as { correlationId?: string } | undefined)?.correlationId;
@@ -47,8 +37,7 @@ export function cachedSessionAuth(sdkHook: onRequestAsyncHookHandler, options: S
     if (ttlMs <= 0 || typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 256) return run();
 
     const hit = verified.get(sessionId);
-    if (hit && hit.until > now()) return useCached(hit.authentication);
-    if (hit) verified.delete(sessionId);
+    if (hit) return useCached(hit);
 
     const pending = verifying.get(sessionId);
     if (pending) {
@@ -66,7 +55,7 @@ export function cachedSessionAuth(sdkHook: onRequestAsyncHookHandler, options: S
     try {
       await run();
       const authentication = getSdkContext().authentication;
-      if (authentication) remember(sessionId, authentication);
+      if (authentication) verified.set(sessionId, authentication);
       settle(authentication);
     } catch (error) {
       settle(undefined);

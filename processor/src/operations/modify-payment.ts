@@ -1,10 +1,10 @@
 import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
 import { statusOf } from '../commercetools/port';
-import { AppError, invalidInput, notFound } from '../errors/app-error';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
-import { fromStripeAmount, toStripeAmount } from '../stripe/money';
+import { AppError, invalidInput, notFound } from '../core/errors';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
+import { fromStripeAmount, toStripeAmount } from '../core/money';
 import { loadSnapshot } from '../sync/apply';
 import { converge } from '../sync/converge';
 import type { PaymentIntentSnapshot } from '../sync/desired-transactions';

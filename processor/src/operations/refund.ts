@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { METADATA } from '../payments/checkout-context';
+import { METADATA } from '../core/metadata';
 import { capturedNotRefunded } from '../sync/coverage';
 import { refundOutcome, stripeWrite } from './stripe-write';
 import {

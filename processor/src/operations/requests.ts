@@ -2,7 +2,7 @@ import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
 import type { CommercetoolsPort } from '../commercetools/port';
 import { digest } from '../core/digest';
-import { invalidInput } from '../errors/app-error';
+import { invalidInput } from '../core/errors';
 import type { ModifyAction, ModifyResult } from './types';
 
 /**

@@ -2,8 +2,9 @@ import { healthCheckCommercetoolsPermissions } from '@commercetools/connect-paym
 import type Stripe from 'stripe';
 import { PaymentInterfaceInteractionTypeKey, type TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
-import type { PaymentSdk } from '../deps';
+import type { PaymentSdk } from '../commercetools/sdk';
 import { STRIPE_API_VERSION } from '../stripe/client';
+import { findOwnEndpoint, webhookUrl } from '../stripe/webhook-endpoint';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import type { WebhookStats } from '../webhooks/stats';
 
@@ -64,10 +65,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown error';
 }
 
-export function webhookUrl(serviceUrl: string): string {
-  return `${serviceUrl.replace(/\/+$/, '')}/stripe/webhooks`;
-}
-
 export interface StatusDeps {
   config: Config;
   sdk: PaymentSdk;
@@ -114,15 +111,20 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
           message: 'CONNECT_SERVICE_URL is not set: cannot tell which endpoint is ours',
         };
       const url = webhookUrl(config.serviceUrl);
-      const endpoints = await stripe.webhookEndpoints.list({ limit: 100 });
-      const ours = endpoints.data.find((e) => e.url === url);
+      // Found as post-deploy finds it: the endpoint STRIPE_WEBHOOK_ID names, or the one it marked.
+      const ours = await findOwnEndpoint(stripe, config.commercetools.projectKey, config.stripe.webhookId);
       if (!ours)
-        return { name: 'Stripe webhook endpoint', status: 'DOWN', message: `no endpoint for ${url}; run post-deploy` };
+        return {
+          name: 'Stripe webhook endpoint',
+          status: 'DOWN',
+          message: 'no webhook endpoint of this connector; run post-deploy',
+        };
       const missing = ours.enabled_events.includes('*')
         ? []
         : HANDLED_EVENTS.filter((type) => !ours.enabled_events.includes(type));
       const problems = [
         ...(ours.status !== 'enabled' ? [`endpoint is ${ours.status}`] : []),
+        ...(ours.url !== url ? [`url ${ours.url}, expected ${url}`] : []),
         ...(missing.length > 0 ? [`missing events: ${missing.join(', ')}`] : []),
         ...(ours.api_version && ours.api_version !== STRIPE_API_VERSION
           ? [`API version ${ours.api_version}, expected ${STRIPE_API_VERSION}`]

@@ -1,5 +1,5 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import type { PaymentsDeps } from '../payments/deps';
+import type { PaymentsDeps } from '../core/deps';
 import type { PaymentIntentSnapshot, TxType } from '../sync/desired-transactions';
 
 export type ModifyAction =

@@ -7,21 +7,3 @@ export interface CheckoutContext {
   futureOrderNumber?: string;
   allowedPaymentMethods?: string[];
 }
-
-export const PAYMENT_INTERFACE = 'stripe';
-
-/** Keys of the PaymentIntent metadata that link it to commercetools (set at creation, D04). */
-export const METADATA = {
-  paymentId: 'ct_payment_id',
-  cartId: 'ct_cart_id',
-  projectKey: 'ct_project_key',
-  checkoutTransactionItemId: 'ct_checkout_transaction_item_id',
-  /** The order number the session reserved (`futureOrderNumber`), used when the order is created. */
-  orderNumber: 'ct_order_number',
-  /** On refunds: the capture (commercetools Charge transaction) a refund was asked against. */
-  transactionId: 'ct_transaction_id',
-  /** On refunds: the operation request (recorded on the commercetools payment) that asked for it. */
-  operation: 'ct_operation',
-  /** On refunds the connector makes on its own: why (`cart_changed`). */
-  reason: 'ct_reason',
-} as const;

@@ -1,11 +1,12 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { statusOf } from '../commercetools/port';
-import { notFound } from '../errors/app-error';
+import { notFound } from '../core/errors';
 import { classifyStripeError } from '../stripe/errors';
 import { converge, type Converged } from '../sync/converge';
-import { METADATA, type CheckoutContext } from './checkout-context';
-import type { PaymentsDeps } from './deps';
+import { METADATA } from '../core/metadata';
+import { type CheckoutContext } from './checkout-context';
+import type { PaymentsDeps } from '../core/deps';
 
 export interface ConfirmPaymentInput {
   paymentReference: string;

@@ -3,10 +3,11 @@ import type Stripe from 'stripe';
 import { amountToPay, expandedPayments } from '../commercetools/cart-amount';
 import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
-import { AppError, conflict } from '../errors/app-error';
-import { fromStripeAmount, toStripeAmount } from '../stripe/money';
-import { METADATA, PAYMENT_INTERFACE, type CheckoutContext } from './checkout-context';
-import type { PaymentsDeps } from './deps';
+import { AppError, conflict } from '../core/errors';
+import { fromStripeAmount, toStripeAmount } from '../core/money';
+import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
+import { type CheckoutContext } from './checkout-context';
+import type { PaymentsDeps } from '../core/deps';
 import { paymentMethodTypesFor } from './element-config';
 
 export interface CreatePaymentInput {

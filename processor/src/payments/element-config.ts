@@ -1,11 +1,11 @@
 import type { Cart } from '@commercetools/platform-sdk';
 import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
 import type { Appearance, Config, Layout } from '../config/load-config';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/errors';
 import { ENABLER_COMPONENT_TYPES } from '../operations/components';
-import { toStripeAmount } from '../stripe/money';
+import { toStripeAmount } from '../core/money';
 import type { CheckoutContext } from './checkout-context';
-import type { PaymentsDeps } from './deps';
+import type { PaymentsDeps } from '../core/deps';
 
 /** The drop-in: the Payment Element with every method the deployment enables. */
 export const DROPIN_COMPONENT = 'payment';

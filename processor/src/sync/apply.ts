@@ -1,6 +1,6 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { fromStripeAmount } from '../stripe/money';
+import { fromStripeAmount } from '../core/money';
 import { desiredTransactions, type PaymentIntentSnapshot } from './desired-transactions';
 import type { DesiredCtTransaction, PaymentFacts } from './plan-actions';
 

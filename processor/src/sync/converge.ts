@@ -1,6 +1,6 @@
 import type { Cart, Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { backoff, isConflict } from '../commercetools/port';
-import type { PaymentsDeps } from '../payments/deps';
+import type { PaymentsDeps } from '../core/deps';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType, type SnapshotOptions } from './apply';
 import { cartCoverage, heldAmount, isAccepted, releasedForCartChange } from './coverage';
 import type { PaymentIntentSnapshot } from './desired-transactions';

@@ -2,9 +2,9 @@ import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { amountToPay } from '../commercetools/cart-amount';
 import { statusOf } from '../commercetools/port';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
-import { fromStripeAmount } from '../stripe/money';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
+import { fromStripeAmount } from '../core/money';
 import type { PaymentIntentSnapshot } from './desired-transactions';
 
 /**

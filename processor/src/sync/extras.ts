@@ -1,5 +1,5 @@
 import { CardDetailsTypeKey, PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
-import type { PaymentsDeps } from '../payments/deps';
+import type { PaymentsDeps } from '../core/deps';
 import { cardDetails, type ApplyExtras } from './apply';
 import type { PaymentIntentSnapshot } from './desired-transactions';
 

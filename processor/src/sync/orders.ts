@@ -2,15 +2,16 @@ import type { BaseAddress, Cart, Order, Payment, PaymentState } from '@commercet
 import type Stripe from 'stripe';
 import { amountToPay } from '../commercetools/cart-amount';
 import { isConflict, statusOf } from '../commercetools/port';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
+import type { OrderResult } from '../core/order-memory';
 import { converge } from './converge';
-import { fromStripeAmount } from '../stripe/money';
+import { fromStripeAmount } from '../core/money';
 import { authorizedAmount, cartCoverage, releasedForCartChange } from './coverage';
 import type { PaymentIntentSnapshot } from './desired-transactions';
 import { releasePayment } from './release';
 
-export type OrderResult = 'created' | 'exists' | 'already-ordered' | 'not-paid' | 'released' | 'disabled';
+export type { OrderResult } from '../core/order-memory';
 
 const total = (payment: Payment, type: string, states: readonly string[]) =>
   payment.transactions
@@ -54,35 +55,6 @@ function addressFromStripe(shipping: Stripe.Charge['shipping']): BaseAddress | u
     ...(shipping?.phone ? { phone: shipping.phone } : {}),
   };
 }
-
-const KNOWN_TTL_MS = 10 * 60_000;
-const KNOWN_MAX = 5_000;
-
-/** What one processor remembers about orders (one per composition root). */
-export function createOrderMemory() {
-  /** Orders seen lately, by payment id, with the payment state they were given. */
-  const known = new Map<string, { state: PaymentState; at: number }>();
-  return {
-    /** One order creation per cart at a time here; the cart version guards across processes. */
-    inFlight: new Map<string, Promise<OrderResult>>(),
-    knownState(paymentId: string): PaymentState | undefined {
-      const entry = known.get(paymentId);
-      if (!entry) return undefined;
-      if (Date.now() - entry.at > KNOWN_TTL_MS) {
-        known.delete(paymentId);
-        return undefined;
-      }
-      return entry.state;
-    },
-    remember(paymentId: string, state: PaymentState): void {
-      known.delete(paymentId);
-      known.set(paymentId, { state, at: Date.now() });
-      while (known.size > KNOWN_MAX) known.delete(known.keys().next().value as string);
-    },
-  };
-}
-
-export type OrderMemory = ReturnType<typeof createOrderMemory>;
 
 /**
  * When a payment is authorized or paid, creates the order from its cart exactly once (D24).

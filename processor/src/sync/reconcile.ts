@@ -1,7 +1,7 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { statusOf } from '../commercetools/port';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
 import { upstreamFailureOf } from '../upstream/failure';
 import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
 import { planPaymentActions } from './plan-actions';

@@ -1,6 +1,6 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
 import { classifyStripeError } from '../stripe/errors';
 import { loadSnapshot } from './apply';
 import { capturedNotRefunded } from './coverage';

@@ -1,6 +1,6 @@
 import { statusOf } from '../commercetools/port';
-import { METADATA } from '../payments/checkout-context';
-import type { PaymentsDeps } from '../payments/deps';
+import { METADATA } from '../core/metadata';
+import type { PaymentsDeps } from '../core/deps';
 import { loadSnapshot } from './apply';
 import { converge, type Converged } from './converge';
 import { mergeHints, type SyncHints } from './extras';

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import { classifyStripeError } from '../stripe/errors';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/errors';
 import { safeError } from '../logger';
-import type { PaymentsDeps } from '../payments/deps';
+import type { PaymentsDeps } from '../core/deps';
 import { syncPaymentIntent, type SyncResult } from '../sync/sync-payment-intent';
 import { isHandled, subjectOf } from './events';
 import type { WebhookStats } from './stats';

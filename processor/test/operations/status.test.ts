@@ -2,6 +2,7 @@ import { stripeFor } from '../support/stripe';
 import { mcToken } from '../support/tokens';
 import { installConnectorTypes } from '../support/wired';
 import { call, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { endpointMetadata } from '../../src/stripe/webhook-endpoint';
 import { HANDLED_EVENTS } from '../../src/webhooks/events';
 
 let world: World;
@@ -34,10 +35,12 @@ describe('GET /operations/status (D13)', () => {
 
   it('OK when commercetools, Stripe and the webhook endpoint are right; details carry no Stripe objects or secrets', async () => {
     const serviceUrl = 'https://connector.example.test';
+    // As post-deploy makes it: found by its marker, not by URL.
     await stripeFor(world).webhookEndpoints.create({
       url: `${serviceUrl}/stripe/webhooks`,
       enabled_events: [...HANDLED_EVENTS],
       api_version: '2026-10-28.endive',
+      metadata: endpointMetadata('sandbox'),
     });
     const res = await statusOf({ CONNECT_SERVICE_URL: serviceUrl });
     expect(res.status).toBe(200);
@@ -54,13 +57,22 @@ describe('GET /operations/status (D13)', () => {
     expect(text).not.toMatch(/sk_test|whsec_|client_secret|"object":/);
   });
 
-  it('D13: 200 Partially Available when only the webhook endpoint is missing', async () => {
-    const res = await statusOf({ CONNECT_SERVICE_URL: 'https://nowhere.example.test' });
-    expect(res.status).toBe(200);
-    expect(res.body.status).toBe('Partially Available');
-    expect(res.body.checks.find((c: { name: string }) => c.name === 'Stripe webhook endpoint')).toMatchObject({
+  it('D13: 200 Partially Available when only the webhook endpoint is not right (it points elsewhere, or is missing)', async () => {
+    const elsewhere = await statusOf({ CONNECT_SERVICE_URL: 'https://nowhere.example.test' });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.status).toBe('Partially Available');
+    expect(elsewhere.body.checks.find((c: { name: string }) => c.name === 'Stripe webhook endpoint')).toMatchObject({
       status: 'DOWN',
-      message: expect.stringContaining('no endpoint'),
+      message: expect.stringContaining('expected https://nowhere.example.test/stripe/webhooks'),
+    });
+    const stripe = stripeFor(world);
+    for (const endpoint of (await stripe.webhookEndpoints.list({ limit: 100 })).data) {
+      await stripe.webhookEndpoints.del(endpoint.id);
+    }
+    const missing = await statusOf({ CONNECT_SERVICE_URL: 'https://nowhere.example.test' });
+    expect(missing.body.checks.find((c: { name: string }) => c.name === 'Stripe webhook endpoint')).toMatchObject({
+      status: 'DOWN',
+      message: expect.stringContaining('no webhook endpoint'),
     });
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { notFound } from '../../errors/app-error';
+import { notFound } from '../../core/errors';
 import { ErrorAnswer } from '../dtos/checkout';
 import { SECURITY } from '../openapi';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
-import type { PaymentsDeps } from '../../payments/deps';
+import type { PaymentsDeps } from '../../core/deps';
 import { confirmPayment } from '../../payments/confirm-payment';
 import { createPayment } from '../../payments/create-payment';
 import { elementConfig } from '../../payments/element-config';

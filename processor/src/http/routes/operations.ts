@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type Stripe from 'stripe';
-import type { PaymentSdk } from '../../deps';
+import type { PaymentSdk } from '../../commercetools/sdk';
 import { paymentComponents } from '../../operations/components';
 import { modifyPayment, type ModifyAction } from '../../operations/modify-payment';
 import { status } from '../../operations/status';
-import type { PaymentsDeps } from '../../payments/deps';
+import type { PaymentsDeps } from '../../core/deps';
 import type { WebhookStats } from '../../webhooks/stats';
 import { ErrorResponse } from '../dtos/checkout';
 import { SECURITY } from '../openapi';

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import Stripe from 'stripe';
-import { AppError } from '../../errors/app-error';
-import type { PaymentsDeps } from '../../payments/deps';
+import { AppError } from '../../core/errors';
+import type { PaymentsDeps } from '../../core/deps';
 import { handleEvent } from '../../webhooks/handle-event';
 import type { WebhookStats } from '../../webhooks/stats';
 import { ErrorAnswer } from '../dtos/checkout';

@@ -2,8 +2,8 @@ import type Stripe from 'stripe';
 import type { CommercetoolsPort } from '../commercetools/port';
 import type { TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
-import type { OrderMemory } from '../sync/orders';
-import type { SerialQueue } from '../sync/serial';
+import type { OrderMemory } from './order-memory';
+import type { SerialQueue } from './serial-queue';
 
 export interface Log {
   info(obj: object, msg?: string): void;

@@ -1,4 +1,4 @@
-import { createSerialQueue } from '../../src/sync/serial';
+import { createSerialQueue } from '../../src/core/serial-queue';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

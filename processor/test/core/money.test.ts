@@ -1,10 +1,4 @@
-import {
-  fromStripeAmount,
-  isoFractionDigits,
-  MoneyError,
-  stripeExponent,
-  toStripeAmount,
-} from '../../src/stripe/money';
+import { fromStripeAmount, isoFractionDigits, MoneyError, stripeExponent, toStripeAmount } from '../../src/core/money';
 
 const ALL_CURRENCIES = Intl.supportedValuesOf('currency');
 const ZERO = [
