@@ -13,6 +13,7 @@ import Fastify, {
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from './deps';
+import { errorBody } from './http/dtos/error';
 import { errorHandler } from './http/error-handler';
 import { openapiOptions } from './http/openapi';
 import { applePayRoutes } from './http/routes/apple-pay';
@@ -77,16 +78,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return (reply as FastifyReply)
         .code(status)
         .headers(ANSWER_HEADERS)
-        .send({
-          statusCode: status,
-          message: error.message,
-          errors: [{ code: 'InvalidInput', message: error.message }],
-        });
+        .send(errorBody(status, 'InvalidInput', error.message));
     },
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
       const message = status === 431 ? 'Request headers are too large.' : 'Malformed HTTP request.';
-      const body = JSON.stringify({ statusCode: status, message, errors: [{ code: 'InvalidInput', message }] });
+      const body = JSON.stringify(errorBody(status, 'InvalidInput', message));
       if (socket.writable) {
         const head = [
           `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
@@ -120,11 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      statusCode: 404,
-      message: `Route ${request.method} ${request.url.split('?')[0]} not found.`,
-      errors: [{ code: 'ResourceNotFound', message: 'Route not found.' }],
-    }),
+    reply
+      .code(404)
+      .send(errorBody(404, 'ResourceNotFound', `Route ${request.method} ${request.url.split('?')[0]} not found.`)),
   );
 
   await app.register(checkoutRoutes, {

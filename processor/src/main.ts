@@ -1,16 +1,15 @@
-import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config/load-config';
+import { exitsWithParent, serverConfig } from './config/environment';
+import { ConfigError, type Config } from './config/load-config';
 import { SecretStore } from './deploy/secret-store';
 import { buildDeps } from './deps';
 import { createLogger } from './logger';
 
 /** Start: validate config (every problem at once), build, listen, close gracefully. */
 async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = serverConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -50,8 +49,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  if (process.env.PROCESSOR_EXIT_WITH_PARENT === 'true')
-    process.stdin.on('end', () => shutdown('parent-exit')).resume();
+  if (exitsWithParent()) process.stdin.on('end', () => shutdown('parent-exit')).resume();
 }
 
 main().catch((error: unknown) => {

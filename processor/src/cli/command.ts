@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type Config } from '../config/load-config';
+import { commandConfig } from '../config/environment';
+import { ConfigError, type Config } from '../config/load-config';
 import { loadEnvFile } from '../config/env-file';
 import { stripeOrigin, upstreamFailureOf } from '../upstream/failure';
 
@@ -78,8 +79,7 @@ export class CommandOutput {
   /** Loads the configuration: the environment over processor/.env (or `--dotenv`), `--timeout` over both. */
   configure(envFile: string | undefined, timeoutSeconds: number | undefined): Config {
     this.source = loadEnvFile(envFile);
-    const env = { ...process.env, ...(timeoutSeconds ? { UPSTREAM_TIMEOUT_SECONDS: String(timeoutSeconds) } : {}) };
-    this.config = loadConfig(env);
+    this.config = commandConfig(timeoutSeconds ? { UPSTREAM_TIMEOUT_SECONDS: String(timeoutSeconds) } : {});
     return this.config;
   }
 

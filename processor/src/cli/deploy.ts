@@ -23,7 +23,7 @@ async function main(argv: string[], out: CommandOutput): Promise<number> {
   );
   out.say(`${command}${dryRun ? ' (dry run: nothing changed)' : ''}`);
   out.sayTargets();
-  const deps = buildCommandDeps(config, createLogger('warn', process.stderr as never));
+  const deps = buildCommandDeps(config, createLogger('warn', process.stderr));
   const target = {
     config,
     sdk: { ctAPI: deps.ctAPI },

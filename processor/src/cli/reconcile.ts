@@ -1,3 +1,4 @@
+import { commandLogLevel } from '../config/environment';
 import { buildCommandDeps } from '../deps';
 import { createLogger } from '../logger';
 import { parseSince, reconcile, type ReconcileCounts } from '../sync/reconcile';
@@ -37,7 +38,7 @@ async function main(argv: string[], out: CommandOutput): Promise<number> {
     `Reconcile since ${since.toISOString()}${dryRun ? ' (dry run: nothing changed)' : ''}: listing the PaymentIntents of project ${config.commercetools.projectKey} in Stripe (${stripeOrigin(config)})`,
   );
   out.sayTargets();
-  const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', process.stderr as never);
+  const logger = createLogger(commandLogLevel(), process.stderr);
   const deps = buildCommandDeps(config, logger);
   let total = 0;
   const report = await reconcile(deps.payments, since, {

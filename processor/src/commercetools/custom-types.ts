@@ -4,12 +4,9 @@ import {
   type setupPaymentSDK,
 } from '@commercetools/connect-payments-sdk';
 
-type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
+import type { TypeAvailability } from '../core/ports';
 
-export interface TypeAvailability {
-  cardDetails: boolean;
-  interactions: boolean;
-}
+type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
 
 /**
  * Whether post-deploy created the custom types that card details and interface interactions

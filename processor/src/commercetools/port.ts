@@ -1,53 +1,10 @@
 import { Errorx, type setupPaymentSDK } from '@commercetools/connect-payments-sdk';
+import type { CommercetoolsPort } from '../core/ports';
+import { notFound } from '../core/errors';
 import { TtlMap } from '../core/ttl-map';
-import type {
-  BaseAddress,
-  Cart,
-  Order,
-  Payment,
-  PaymentDraft,
-  PaymentState,
-  PaymentUpdateAction,
-} from '@commercetools/platform-sdk';
+import type { Payment } from '@commercetools/platform-sdk';
 
 type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
-
-/** The narrow part of commercetools that the use cases need. */
-export interface CommercetoolsPort {
-  /** The cart with its payments expanded (one request). */
-  getCartWithPayments(cartId: string): Promise<Cart>;
-  getPayment(paymentId: string): Promise<Payment>;
-  /**
-   * The newest version of the payment this process read or wrote in the last minute, if any.
-   * Transactions are never removed and their states only move forward, so a sync whose plan
-   * against this copy is empty has nothing to write against the current version either.
-   */
-  recentPayment(paymentId: string): Payment | undefined;
-  getPaymentByKey(key: string): Promise<Payment>;
-  createPayment(draft: PaymentDraft): Promise<Payment>;
-  /**
-   * Applies `plan(payment)` to the payment in one update. On a version conflict the payment is
-   * read again and the plan recomputed, so actions are always relative to the current state.
-   */
-  updatePayment(payment: Payment, plan: (current: Payment) => PaymentUpdateAction[]): Promise<Payment>;
-  /**
-   * One version-guarded update, no retry: a version conflict is thrown (see `isConflict`), so that
-   * the caller re-plans from fresh reads of everything the plan depends on (Stripe included).
-   */
-  writePayment(payment: Pick<Payment, 'id' | 'version'>, actions: PaymentUpdateAction[]): Promise<Payment>;
-  addPaymentToCart(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
-  findPaymentsByInterfaceId(interfaceId: string): Promise<Payment[]>;
-  getCart(cartId: string): Promise<Cart>;
-  setCartShippingAddress(cart: Pick<Cart, 'id' | 'version'>, address: BaseAddress): Promise<Cart>;
-  findOrderByPaymentId(paymentId: string): Promise<Order | undefined>;
-  getOrder(orderId: string): Promise<Order>;
-  createOrderFromCart(draft: {
-    cart: Pick<Cart, 'id' | 'version'>;
-    orderNumber?: string;
-    paymentState: PaymentState;
-  }): Promise<Order>;
-  changeOrderPaymentState(order: Pick<Order, 'id' | 'version'>, paymentState: PaymentState): Promise<Order>;
-}
 
 /** The HTTP status of a commercetools error, whichever client raised it. */
 export function statusOf(error: unknown): number | undefined {
@@ -94,7 +51,13 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
   const recent = recentPayments();
   return {
     getCartWithPayments: (cartId) => api.cart.getCartById(cartId, ['paymentInfo.payments[*]']),
-    getPayment: async (paymentId) => recent.remember(await api.payment.getPaymentById(paymentId)),
+    getPayment: async (paymentId) => {
+      try {
+        return recent.remember(await api.payment.getPaymentById(paymentId));
+      } catch (error) {
+        throw statusOf(error) === 404 ? notFound(`Payment ${paymentId}`) : error;
+      }
+    },
     recentPayment: (paymentId) => recent.get(paymentId),
     getPaymentByKey: async (key) =>
       recent.remember((await api.client.payments().withKey({ key }).get().execute()).body),

@@ -1,30 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import {
-  type BILLING_ADDRESS_COLLECTION,
-  type CAPTURE_METHODS,
-  describeKeys,
-  EnvSchema,
-  type LOG_LEVELS,
-  type EnvKey,
-} from './schema';
+import { describeKeys, EnvSchema, type EnvKey, type ResolvedEnv } from './schema';
 
-type RequiredKey =
-  | 'CTP_PROJECT_KEY'
-  | 'CTP_CLIENT_ID'
-  | 'CTP_CLIENT_SECRET'
-  | 'CTP_AUTH_URL'
-  | 'CTP_API_URL'
-  | 'CTP_SESSION_URL'
-  | 'CTP_CHECKOUT_URL'
-  | 'CTP_JWKS_URL'
-  | 'CTP_JWT_ISSUER'
-  | 'STRIPE_SECRET_KEY'
-  | 'STRIPE_PUBLISHABLE_KEY'
-  | 'MERCHANT_RETURN_URL';
-
-export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
-export type BillingAddressCollection = (typeof BILLING_ADDRESS_COLLECTION)[number];
+export type CaptureMethod = ResolvedEnv['STRIPE_CAPTURE_METHOD'];
+export type BillingAddressCollection = ResolvedEnv['STRIPE_COLLECT_BILLING_ADDRESS'];
 
 const AppearanceSchema = Type.Object(
   {
@@ -94,12 +73,12 @@ export interface Config {
   /** How long a verified checkout session is trusted without the Session API (0: never). */
   sessions: { cacheMs: number };
   /** Which Stripe events become interface interactions on the payment. */
-  webhooks: { record: 'changes' | 'all' | 'none' };
+  webhooks: { record: ResolvedEnv['RECORD_STRIPE_EVENTS'] };
   /** post-deploy, pre-undeploy and reconcile: how long one upstream request may take. */
   commands: { upstreamTimeoutMs: number };
   /** This deployment's public URL (Connect), when known. */
   serviceUrl?: string;
-  server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number] };
+  server: { port: number; host: string; logLevel: ResolvedEnv['LOG_LEVEL'] };
 }
 
 export class ConfigError extends Error {
@@ -135,27 +114,24 @@ function parseJson(key: EnvKey, raw: string, problems: string[]): unknown {
   }
 }
 
+const LAYOUT_TYPES: readonly string[] = ['tabs', 'accordion', 'auto'];
+
 function parseLayout(raw: string, problems: string[]): Layout {
-  if (['tabs', 'accordion', 'auto'].includes(raw)) return { type: raw as Layout['type'] };
-  const parsed = parseJson('STRIPE_LAYOUT', raw, problems);
+  const parsed = LAYOUT_TYPES.includes(raw) ? { type: raw } : parseJson('STRIPE_LAYOUT', raw, problems);
   if (parsed === undefined) return { type: 'tabs' };
+  if (Value.Check(LayoutSchema, parsed)) return parsed;
   const errors = schemaErrors(LayoutSchema, parsed);
-  if (errors.length > 0) {
-    problems.push(`STRIPE_LAYOUT: must be tabs, accordion, auto or a layout object (${errors.join('; ')})`);
-    return { type: 'tabs' };
-  }
-  return parsed as Layout;
+  problems.push(`STRIPE_LAYOUT: must be tabs, accordion, auto or a layout object (${errors.join('; ')})`);
+  return { type: 'tabs' };
 }
 
 function parseAppearance(raw: string, problems: string[]): Appearance | undefined {
   const parsed = parseJson('STRIPE_APPEARANCE', raw, problems);
   if (parsed === undefined) return undefined;
+  if (Value.Check(AppearanceSchema, parsed)) return parsed;
   const errors = schemaErrors(AppearanceSchema, parsed);
-  if (errors.length > 0) {
-    problems.push(`STRIPE_APPEARANCE: is not a valid Elements appearance (${errors.join('; ')})`);
-    return undefined;
-  }
-  return parsed as Appearance;
+  problems.push(`STRIPE_APPEARANCE: is not a valid Elements appearance (${errors.join('; ')})`);
+  return undefined;
 }
 
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
@@ -202,11 +178,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
 
   const badKeys = new Set<string>();
   for (const error of Value.Errors(EnvSchema, env)) {
-    const key = (error.path.split('/')[1] ?? '') as EnvKey;
-    if (!key || badKeys.has(key)) continue;
-    badKeys.add(key);
-    const info = keys.find((k) => k.key === key);
-    problems.push(describeError(key, info?.secret ?? false, env[key], error.message));
+    const info = keys.find((k) => k.key === error.path.split('/')[1]);
+    if (!info || badKeys.has(info.key)) continue;
+    badKeys.add(info.key);
+    problems.push(describeError(info.key, info.secret, env[info.key], error.message));
   }
   for (const info of keys) {
     const value = env[info.key];
@@ -216,9 +191,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
   }
 
-  // Validated above: required keys are present, optional ones may be undefined.
-  const e = env as Partial<Record<EnvKey, string>> & Record<RequiredKey, string>;
-  const layout = e.STRIPE_LAYOUT ? parseLayout(e.STRIPE_LAYOUT, problems) : { type: 'tabs' as const };
+  // Checked against the schema above, defaults applied: the one place the type is asserted.
+  const e = env as ResolvedEnv;
+  const layout = parseLayout(e.STRIPE_LAYOUT, problems);
   const appearance = e.STRIPE_APPEARANCE ? parseAppearance(e.STRIPE_APPEARANCE, problems) : undefined;
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS, problems);
 
@@ -233,14 +208,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const port = Number(e.PORT);
   if (!badKeys.has('PORT') && (port < 0 || port > 65535)) problems.push(`PORT: must be 0-65535 (got "${e.PORT}")`);
 
-  if (!badKeys.has('SESSION_CACHE_SECONDS') && Number(e.SESSION_CACHE_SECONDS ?? '30') > 300) {
+  if (!badKeys.has('SESSION_CACHE_SECONDS') && Number(e.SESSION_CACHE_SECONDS) > 300) {
     problems.push(`SESSION_CACHE_SECONDS: at most 300 (got "${e.SESSION_CACHE_SECONDS}")`);
   }
-  const cooldown = Number(e.CTP_JWKS_COOLDOWN_SECONDS ?? '30');
+  const cooldown = Number(e.CTP_JWKS_COOLDOWN_SECONDS);
   if (!badKeys.has('CTP_JWKS_COOLDOWN_SECONDS') && (cooldown < 1 || cooldown > 600)) {
     problems.push(`CTP_JWKS_COOLDOWN_SECONDS: must be 1-600 (got "${e.CTP_JWKS_COOLDOWN_SECONDS}")`);
   }
-  const upstreamTimeout = Number(e.UPSTREAM_TIMEOUT_SECONDS ?? '20');
+  const upstreamTimeout = Number(e.UPSTREAM_TIMEOUT_SECONDS);
   if (!badKeys.has('UPSTREAM_TIMEOUT_SECONDS') && (upstreamTimeout < 1 || upstreamTimeout > 600))
     problems.push(`UPSTREAM_TIMEOUT_SECONDS: must be 1-600 (got "${e.UPSTREAM_TIMEOUT_SECONDS}")`);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -265,11 +240,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ...(e.STRIPE_WEBHOOK_SIGNING_SECRET ? { webhookSigningSecret: e.STRIPE_WEBHOOK_SIGNING_SECRET } : {}),
       ...(e.STRIPE_WEBHOOK_ID ? { webhookId: e.STRIPE_WEBHOOK_ID } : {}),
       mode: secretMode === 'live' ? 'live' : 'test',
-      captureMethod: (e.STRIPE_CAPTURE_METHOD ?? 'automatic') as CaptureMethod,
+      captureMethod: e.STRIPE_CAPTURE_METHOD,
       paymentMethodTypes: e.STRIPE_PAYMENT_METHOD_TYPES ? [...new Set(e.STRIPE_PAYMENT_METHOD_TYPES.split(','))] : [],
       ...(appearance ? { appearance } : {}),
       layout,
-      billingAddressCollection: (e.STRIPE_COLLECT_BILLING_ADDRESS ?? 'auto') as BillingAddressCollection,
+      billingAddressCollection: e.STRIPE_COLLECT_BILLING_ADDRESS,
       ...(e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION
         ? { applePayDomainAssociation: e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION }
         : {}),
@@ -278,15 +253,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     merchantReturnUrl: e.MERCHANT_RETURN_URL,
     allowedOrigins,
-    orders: { create: (e.CREATE_ORDERS ?? 'true') === 'true' },
-    sessions: { cacheMs: Number(e.SESSION_CACHE_SECONDS ?? '30') * 1000 },
-    webhooks: { record: (e.RECORD_STRIPE_EVENTS ?? 'changes') as Config['webhooks']['record'] },
+    orders: { create: e.CREATE_ORDERS === 'true' },
+    sessions: { cacheMs: Number(e.SESSION_CACHE_SECONDS) * 1000 },
+    webhooks: { record: e.RECORD_STRIPE_EVENTS },
     commands: { upstreamTimeoutMs: upstreamTimeout * 1000 },
     ...(e.CONNECT_SERVICE_URL ? { serviceUrl: e.CONNECT_SERVICE_URL } : {}),
     server: {
       port,
-      host: e.HOST ?? '0.0.0.0',
-      logLevel: (e.LOG_LEVEL ?? 'info') as Config['server']['logLevel'],
+      host: e.HOST,
+      logLevel: e.LOG_LEVEL,
     },
   });
 }

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
 
 /**
  * The processor's environment, as one TypeBox schema. It is the single source of truth for the
@@ -22,14 +22,22 @@ interface KeyOptions {
 /** An absolute http(s) URL. */
 export const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
 
-function str(options: KeyOptions & { pattern?: string; enum?: readonly string[] }): TSchema {
+type KeySchemaOptions = KeyOptions & { pattern?: string; enum?: readonly string[] };
+/** The schema of one key: a union of literals for an enum, else a non-empty string. */
+type KeySchema<O extends KeySchemaOptions> = (O extends { enum: readonly (infer V extends string)[] }
+  ? TUnion<TLiteral<V>[]>
+  : TString) &
+  (O extends { default: string } ? { default: string } : unknown);
+
+function str<const O extends KeySchemaOptions>(options: O): KeySchema<O> {
   const { enum: values, ...rest } = options;
-  if (values)
-    return Type.Union(
-      values.map((v) => Type.Literal(v)),
-      rest,
-    );
-  return Type.String({ minLength: 1, ...rest });
+  const schema = values
+    ? Type.Union(
+        values.map((v) => Type.Literal(v)),
+        rest,
+      )
+    : Type.String({ minLength: 1, ...rest });
+  return schema as KeySchema<O>;
 }
 
 const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
@@ -244,6 +252,10 @@ export const EnvSchema = Type.Object({
 
 export type Env = Static<typeof EnvSchema>;
 export type EnvKey = keyof Env & string;
+type Keys = typeof EnvSchema.properties;
+type DefaultedKey = { [K in keyof Keys]: Keys[K] extends { default: string } ? K : never }[keyof Keys];
+/** The environment once validated, with every default applied: what `loadConfig` reads. */
+export type ResolvedEnv = Env & { [K in DefaultedKey]-?: NonNullable<Env[K]> };
 
 export interface KeyInfo {
   key: EnvKey;

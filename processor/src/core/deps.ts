@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
-import type { CommercetoolsPort } from '../commercetools/port';
-import type { TypeAvailability } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
 import type { OrderMemory } from './order-memory';
+import type { CommercetoolsPort, TypeAvailability } from './ports';
 import type { SerialQueue } from './serial-queue';
 
 export interface Log {

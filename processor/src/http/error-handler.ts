@@ -4,16 +4,7 @@ import type Stripe from 'stripe';
 import { AppError } from '../core/errors';
 import { classifyStripeError, isStripeError } from '../stripe/errors';
 import { MoneyError } from '../core/money';
-
-export interface ErrorBody {
-  statusCode: number;
-  message: string;
-  errors: { code: string; message: string; [field: string]: unknown }[];
-}
-
-function body(statusCode: number, code: string, message: string, fields: Record<string, unknown> = {}): ErrorBody {
-  return { statusCode, message, errors: [{ code, message, ...fields }] };
-}
+import { errorBody as body, type ErrorBody } from './dtos/error';
 
 /** Stripe errors: keep Stripe's code and decline code, never its raw object or request details. */
 function fromStripe(error: InstanceType<typeof Stripe.errors.StripeError>): ErrorBody {
@@ -49,11 +40,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     // fastify's own client errors: bad JSON, wrong content type, body too large, ...
-    return body(
-      fastifyError.statusCode,
-      fastifyError.statusCode === 415 ? 'InvalidInput' : 'InvalidInput',
-      fastifyError.message ?? 'Bad request',
-    );
+    return body(fastifyError.statusCode, 'InvalidInput', fastifyError.message ?? 'Bad request');
   }
   return body(500, 'General', 'Internal error.');
 }

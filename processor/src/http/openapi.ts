@@ -1,6 +1,7 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { Config } from '../config/load-config';
 import { OPERATION_SCOPES } from './project-scope';
+import { VERSION } from '../core/version';
 
 /** Each route's `security`, by who calls it; the schemes are declared in `openapiOptions`. */
 export const SECURITY = {
@@ -19,7 +20,7 @@ export function openapiOptions(config: Config): FastifyDynamicSwaggerOptions {
     openapi: {
       info: {
         title: 'Stripe connector processor',
-        version: '0.1.0',
+        version: VERSION,
         description: 'commercetools Connect payment connector for Stripe',
       },
       ...(config.serviceUrl ? { servers: [{ url: config.serviceUrl.replace(/\/+$/, '') }] } : {}),

@@ -1,5 +1,5 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
-import { AppError } from '../core/errors';
+import { insufficientScope } from '../core/errors';
 import { getSdkContext } from './request-context';
 
 /** The scopes, any one of them, that let a caller ask for payment operations. */
@@ -17,7 +17,7 @@ export function requireProjectScope(projectKey: string, scopes: readonly string[
     const granted = authentication?.getPrincipal?.().scope;
     const held = typeof granted === 'string' ? granted.split(' ') : [];
     if (!held.some((scope) => wanted.has(scope))) {
-      throw new AppError(401, 'insufficient_scope', `The token needs one of these scopes: ${[...wanted].join(', ')}.`);
+      throw insufficientScope(`The token needs one of these scopes: ${[...wanted].join(', ')}.`);
     }
   };
 }

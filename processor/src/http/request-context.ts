@@ -10,7 +10,7 @@ import {
 } from '@commercetools/connect-payments-sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import { HTTP_URL } from '../config/schema';
-import { AppError } from '../core/errors';
+import { unauthenticated } from '../core/errors';
 import type { CheckoutContext } from '../payments/checkout-context';
 
 declare module '@fastify/request-context' {
@@ -44,7 +44,7 @@ export function absoluteHttpUrl(value: unknown): string | undefined {
 export function checkoutContext(log?: FastifyBaseLogger): CheckoutContext {
   const ctx = getSdkContext();
   const cartId = getCartIdFromContext(ctx);
-  if (!cartId) throw new AppError(401, 'invalid_token', 'The session has no cart.');
+  if (!cartId) throw unauthenticated('The session has no cart.');
   const sessionReturnUrl: unknown = getMerchantReturnUrlFromContext(ctx);
   const merchantReturnUrl = absoluteHttpUrl(sessionReturnUrl);
   if (sessionReturnUrl !== undefined && sessionReturnUrl !== '' && !merchantReturnUrl) {

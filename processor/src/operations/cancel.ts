@@ -1,5 +1,6 @@
-import { loadSnapshot } from '../sync/apply';
-import { snapshotAfter, stripeWrite } from './stripe-write';
+import { loadSnapshot } from '../stripe/snapshot';
+import { stripeWrite } from './stripe-write';
+import { snapshotOf, WITH_CHARGE } from '../stripe/snapshot';
 import { rejected, type ModifyAction, type OperationContext, type OperationHandler, type Performed } from './types';
 
 type Cancel = Extract<ModifyAction, { action: 'cancelPayment' }>;
@@ -36,10 +37,10 @@ export async function cancelOnce(ctx: OperationContext, amount: number, key: str
   const performed = await stripeWrite({ type: 'CancelAuthorization', amount, key }, async () => {
     const pi = await ctx.deps.stripe.paymentIntents.cancel(
       ctx.paymentIntentId,
-      { cancellation_reason: 'requested_by_customer', expand: ['latest_charge'] },
+      { cancellation_reason: 'requested_by_customer', expand: WITH_CHARGE },
       { idempotencyKey: key },
     );
-    const snapshot = snapshotAfter(pi, ctx.snapshot);
+    const snapshot = snapshotOf(pi, ctx.snapshot);
     return { answer: { outcome: 'approved' }, ...(snapshot ? { snapshot } : {}) };
   });
   if (!performed.refusal) return performed;

@@ -1,4 +1,5 @@
-import { snapshotAfter, stripeWrite } from './stripe-write';
+import { stripeWrite } from './stripe-write';
+import { snapshotOf, WITH_CHARGE } from '../stripe/snapshot';
 import { rejected, type ModifyAction, type OperationHandler } from './types';
 
 type Capture = Extract<ModifyAction, { action: 'capturePayment' }>;
@@ -36,11 +37,11 @@ export const capture: OperationHandler<Capture> = {
         {
           amount_to_capture: amount,
           ...(plan.final === false ? { final_capture: false } : {}),
-          expand: ['latest_charge'],
+          expand: WITH_CHARGE,
         },
         { idempotencyKey: key },
       );
-      const snapshot = snapshotAfter(pi, ctx.snapshot);
+      const snapshot = snapshotOf(pi, ctx.snapshot);
       const total = snapshot?.charge?.amount_captured;
       return {
         answer: { outcome: 'approved' },

@@ -1,13 +1,12 @@
 import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
-import { statusOf } from '../commercetools/port';
-import { AppError, invalidInput, notFound } from '../core/errors';
+import { invalidInput, retryLater } from '../core/errors';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { fromStripeAmount, toStripeAmount } from '../core/money';
-import { loadSnapshot } from '../sync/apply';
+import { loadSnapshot } from '../stripe/snapshot';
 import { converge } from '../sync/converge';
-import type { PaymentIntentSnapshot } from '../sync/desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import { cancel } from './cancel';
 import { capture } from './capture';
 import { refund, refundAnswer } from './refund';
@@ -50,10 +49,7 @@ export async function modifyPayment(
 ): Promise<ModifyResult> {
   const arrivedAt = Date.now();
   const identity = identify(action, options.idempotencyKey);
-  const payment = await deps.ct.getPayment(paymentId).catch((error: unknown) => {
-    if (statusOf(error) === 404) throw notFound(`Payment ${paymentId}`);
-    throw error;
-  });
+  const payment = await deps.ct.getPayment(paymentId);
   const paymentIntentId = payment.interfaceId;
   if (!paymentIntentId?.startsWith('pi_'))
     return rejected('InvalidOperation', 'The payment has no Stripe PaymentIntent.');
@@ -99,9 +95,7 @@ export async function modifyPayment(
       return decided.done;
     } else {
       if (!(await deps.customTypes()).interactions) {
-        throw new AppError(
-          503,
-          'ServiceUnavailable',
+        throw retryLater(
           `Operations are recorded with the interface interaction type ${PaymentInterfaceInteractionTypeKey}, which is missing: run post-deploy.`,
         );
       }

@@ -1,6 +1,6 @@
 import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
-import type { CommercetoolsPort } from '../commercetools/port';
+import type { CommercetoolsPort } from '../core/ports';
 import { digest } from '../core/digest';
 import { invalidInput } from '../core/errors';
 import type { ModifyAction, ModifyResult } from './types';

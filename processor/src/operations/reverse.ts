@@ -1,4 +1,4 @@
-import { loadSnapshot } from '../sync/apply';
+import { loadSnapshot } from '../stripe/snapshot';
 import { capturedNotRefunded } from '../sync/coverage';
 import { cancelOnce } from './cancel';
 import { refundOnce } from './refund';

@@ -1,12 +1,14 @@
 import { healthCheckCommercetoolsPermissions } from '@commercetools/connect-payments-sdk';
 import type Stripe from 'stripe';
-import { PaymentInterfaceInteractionTypeKey, type TypeAvailability } from '../commercetools/custom-types';
+import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
+import type { TypeAvailability } from '../core/ports';
 import type { Config } from '../config/load-config';
 import type { PaymentSdk } from '../commercetools/sdk';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { findOwnEndpoint, webhookUrl } from '../stripe/webhook-endpoint';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import type { WebhookStats } from '../webhooks/stats';
+import { VERSION } from '../core/version';
 
 /**
  * The commercetools scopes the connector needs, in one place (also in the README). Any
@@ -157,7 +159,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
     body: {
       status: overall,
       timestamp: new Date().toISOString(),
-      version: '0.1.0',
+      version: VERSION,
       metadata: {
         name: 'commercetools-stripe-connector',
         stripeMode: config.stripe.mode,

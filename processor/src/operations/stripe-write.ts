@@ -1,6 +1,5 @@
-import type Stripe from 'stripe';
 import { classifyStripeError, isStripeError } from '../stripe/errors';
-import type { PaymentIntentSnapshot, TxType } from '../sync/desired-transactions';
+import type { TxType } from '../sync/desired-transactions';
 import { rejected, type ModifyResult, type Performed } from './types';
 
 /**
@@ -20,21 +19,6 @@ export async function stripeWrite(
     const code = error.code ?? error.type;
     return { answer: rejected(code, error.message), refusal: { ...refusal, code } };
   }
-}
-
-/** A capture or cancel answers the PaymentIntent with its charge: it changed no refund or dispute. */
-export function snapshotAfter(
-  paymentIntent: Stripe.PaymentIntent,
-  before: PaymentIntentSnapshot,
-): PaymentIntentSnapshot | undefined {
-  const charge = paymentIntent.latest_charge;
-  if (typeof charge === 'string') return undefined;
-  return {
-    paymentIntent,
-    ...(charge ? { charge } : {}),
-    ...(before.refunds ? { refunds: before.refunds } : {}),
-    ...(before.disputes ? { disputes: before.disputes } : {}),
-  };
 }
 
 /** A refund succeeds at once, later, or not at all. */

@@ -1,6 +1,7 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type { PaymentsDeps } from '../core/deps';
-import type { PaymentIntentSnapshot, TxType } from '../sync/desired-transactions';
+import type { TxType } from '../sync/desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 
 export type ModifyAction =
   | { action: 'capturePayment'; amount: { centAmount: number; currencyCode: string }; merchantReference?: string }

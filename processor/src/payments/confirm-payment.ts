@@ -1,8 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { statusOf } from '../commercetools/port';
-import { notFound } from '../core/errors';
 import { classifyStripeError } from '../stripe/errors';
+import { unhandledStatus } from '../core/exhaustive';
+import { expandedCharge, retrieveWithCharge } from '../stripe/snapshot';
 import { converge, type Converged } from '../sync/converge';
 import { METADATA } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
@@ -65,12 +65,8 @@ export async function confirmPayment(
 ): Promise<ConfirmPaymentResult> {
   const { ct, stripe } = deps;
   const ref = input.paymentReference;
-  const retrieve = (id: string) => stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] });
-  const load = () =>
-    ct.getPayment(ref).catch((error: unknown) => {
-      if (statusOf(error) === 404) throw notFound(`Payment ${ref}`);
-      throw error;
-    });
+  const retrieve = (id: string) => retrieveWithCharge(stripe, id);
+  const load = () => ct.getPayment(ref);
 
   // The copy this process wrote moments ago (POST /payments) names the PaymentIntent; without it,
   // the browser's word or commercetools does.
@@ -99,7 +95,7 @@ export async function confirmPayment(
     }
     if (problem) return refuse(deps, ctx, payment, problem);
 
-    const charge = typeof pi.latest_charge === 'object' && pi.latest_charge ? pi.latest_charge : undefined;
+    const charge = expandedCharge(pi);
     const converged = await converge(deps, payment.id, pi.id, {
       snapshot: { paymentIntent: pi, ...(charge ? { charge } : {}) },
       payment,
@@ -140,7 +136,10 @@ function outcomeOf(ref: string, converged: Converged): ConfirmPaymentResult {
       return rejected(ref, 'authentication_required', 'The payment is waiting for the shopper to complete it.', base);
     case 'canceled':
       return rejected(ref, 'payment_canceled', 'The payment was canceled.', base);
+    case 'requires_payment_method':
     default: {
+      // A decline, or (run time only) a status the pinned API version does not name.
+      if (pi.status !== 'requires_payment_method') unhandledStatus(pi.status);
       const error = pi.last_payment_error;
       return rejected(ref, error?.code ?? 'payment_failed', error?.message ?? 'The payment was not completed.', {
         ...base,

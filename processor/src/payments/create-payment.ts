@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { amountToPay, expandedPayments } from '../commercetools/cart-amount';
 import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
-import { AppError, conflict } from '../core/errors';
+import { conflict, invalidOperation, upstreamFailure } from '../core/errors';
 import { fromStripeAmount, toStripeAmount } from '../core/money';
 import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
@@ -101,11 +101,11 @@ async function createOnce(
 ): Promise<{ clientSecret: string; paymentReference: string } | undefined> {
   const { ct, stripe, config } = deps;
   if (cart.cartState !== 'Active') {
-    throw new AppError(409, 'InvalidOperation', `The cart is ${cart.cartState} and cannot be paid.`);
+    throw invalidOperation(`The cart is ${cart.cartState} and cannot be paid.`);
   }
   const existing = openPayment(cart);
   const amount = amountToPay(cart, existing?.id);
-  if (amount.centAmount <= 0) throw new AppError(409, 'InvalidOperation', 'The cart has already been paid in full.');
+  if (amount.centAmount <= 0) throw invalidOperation('The cart has already been paid in full.');
   const stripeAmount = toStripeAmount(amount);
 
   if (existing?.interfaceId) {
@@ -197,7 +197,7 @@ async function createOnce(
 }
 
 function requireSecret(paymentIntent: Stripe.PaymentIntent): string {
-  if (!paymentIntent.client_secret) throw new AppError(502, 'General', 'Stripe returned no client secret.');
+  if (!paymentIntent.client_secret) throw upstreamFailure('Stripe returned no client secret.');
   return paymentIntent.client_secret;
 }
 

@@ -1,7 +1,7 @@
 import type { Cart } from '@commercetools/platform-sdk';
 import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
 import type { Appearance, Config, Layout } from '../config/load-config';
-import { AppError } from '../core/errors';
+import { invalidInput } from '../core/errors';
 import { ENABLER_COMPONENT_TYPES } from '../operations/components';
 import { toStripeAmount } from '../core/money';
 import type { CheckoutContext } from './checkout-context';
@@ -19,9 +19,7 @@ export function paymentMethodTypesFor(config: Config, component: string): readon
   if (component === DROPIN_COMPONENT) return config.stripe.paymentMethodTypes;
   const enabled = config.stripe.paymentMethodTypes;
   if (enabled.length > 0 && !enabled.includes(component)) {
-    throw new AppError(
-      400,
-      'InvalidInput',
+    throw invalidInput(
       `Payment component "${component}" is not enabled; enabled: ${[DROPIN_COMPONENT, ...enabled].join(', ')}.`,
     );
   }
@@ -29,7 +27,7 @@ export function paymentMethodTypesFor(config: Config, component: string): readon
   // reach Stripe as an invalid payment method type (a 502 after the commercetools payment exists).
   const known = enabled.length > 0 ? enabled : ENABLER_COMPONENT_TYPES;
   if (!/^[a-z_]{2,40}$/.test(component) || !(known as readonly string[]).includes(component))
-    throw new AppError(400, 'InvalidInput', `Unknown payment component "${component}".`);
+    throw invalidInput(`Unknown payment component "${component}".`);
   return [component];
 }
 

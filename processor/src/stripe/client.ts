@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../config/load-config';
+import { VERSION } from '../core/version';
 
 /**
  * The API version every request uses, pinned in code so that a change of the account's default
@@ -9,7 +10,7 @@ export const STRIPE_API_VERSION = '2026-10-28.endive' as const satisfies Stripe.
 
 export const APP_INFO = {
   name: 'commercetools-stripe-connector',
-  version: '0.1.0',
+  version: VERSION,
   url: 'https://github.com/commercetools/connect-payment-integration-stripe',
 };
 

@@ -1,46 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import type Stripe from 'stripe';
 import { fromStripeAmount } from '../core/money';
-import { desiredTransactions, type PaymentIntentSnapshot } from './desired-transactions';
+import { desiredTransactions } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import type { DesiredCtTransaction, PaymentFacts } from './plan-actions';
-
-export interface SnapshotOptions {
-  /** Also list the PaymentIntent's refunds (needed once anything was refunded). */
-  refunds?: boolean;
-  /** Also list its disputes. */
-  disputes?: boolean;
-}
-
-/**
- * Reads what Stripe knows about a PaymentIntent; the lists are fetched in parallel. With
- * `known`, the PaymentIntent already read is reused and only the lists are fetched.
- */
-export async function loadSnapshot(
-  stripe: Stripe,
-  paymentIntentId: string,
-  options: SnapshotOptions = {},
-  known?: PaymentIntentSnapshot,
-): Promise<PaymentIntentSnapshot> {
-  const [paymentIntent, refunds, disputes] = await Promise.all([
-    known?.paymentIntent ?? stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
-    options.refunds
-      ? stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 })
-      : undefined,
-    options.disputes
-      ? stripe.disputes.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 })
-      : undefined,
-  ]);
-  const charge =
-    typeof paymentIntent.latest_charge === 'object' && paymentIntent.latest_charge
-      ? paymentIntent.latest_charge
-      : undefined;
-  return {
-    paymentIntent,
-    ...(charge ? { charge } : {}),
-    ...(refunds ? { refunds } : {}),
-    ...(disputes ? { disputes } : {}),
-  };
-}
 
 export function paymentMethodType(snapshot: PaymentIntentSnapshot): string | undefined {
   const fromCharge = snapshot.charge?.payment_method_details?.type;

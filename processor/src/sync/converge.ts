@@ -1,9 +1,10 @@
 import type { Cart, Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { backoff, isConflict } from '../commercetools/port';
 import type { PaymentsDeps } from '../core/deps';
-import { desiredCtTransactions, loadSnapshot, paymentMethodType, type SnapshotOptions } from './apply';
+import { desiredCtTransactions, paymentMethodType } from './apply';
+import { loadSnapshot, type SnapshotOptions } from '../stripe/snapshot';
 import { cartCoverage, heldAmount, isAccepted, releasedForCartChange } from './coverage';
-import type { PaymentIntentSnapshot } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import { planPaymentActions, type PaymentFacts } from './plan-actions';
 import { releasePayment } from './release';
 import { syncExtras, type SyncHints } from './extras';

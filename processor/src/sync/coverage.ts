@@ -5,7 +5,7 @@ import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { fromStripeAmount } from '../core/money';
-import type { PaymentIntentSnapshot } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 
 /**
  * What the PaymentIntent holds for the shopper right now, in Stripe's minor unit: what is

@@ -1,10 +1,12 @@
 import type Stripe from 'stripe';
+import { unhandledStatus } from '../core/exhaustive';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 
 /**
  * Stripe is the truth for money: from a PaymentIntent (with its charge, refunds and disputes)
  * this computes every commercetools transaction it implies. Pure: no I/O, amounts in Stripe's
  * minor units (the caller converts). Each transaction carries its own `interactionId` so that
- * captures, refunds and disputes never collapse into one row (see shared facts).
+ * captures, refunds and disputes never collapse into one row.
  */
 
 export type TxType = 'Authorization' | 'CancelAuthorization' | 'Charge' | 'Refund' | 'Chargeback';
@@ -24,21 +26,6 @@ export interface DesiredTransaction {
   cumulative?: true;
   /** On the cumulative Charge: one capture whose own amount is known (see `PaymentIntentSnapshot.capture`). */
   known?: { amount: number; total: number };
-}
-
-export interface PaymentIntentSnapshot {
-  paymentIntent: Stripe.PaymentIntent;
-  /** The PaymentIntent's charge (its latest), when there is one. */
-  charge?: Stripe.Charge;
-  /** Every refund of the charge, newest or oldest first (order does not matter). */
-  refunds?: readonly Stripe.Refund[];
-  disputes?: readonly Stripe.Dispute[];
-  /**
-   * A capture this process just made, from Stripe's answer to it: its amount and the charge's
-   * captured total it brought. Stripe reports captures only as a running total, so without this a
-   * capture made elsewhere in the same moment (the dashboard) would share one transaction with it.
-   */
-  capture?: { amount: number; total: number };
 }
 
 /** interactionId of the CancelAuthorization that records an amount released without capture. */
@@ -61,6 +48,7 @@ function authorizationState(pi: Stripe.PaymentIntent, authorized: boolean): TxSt
     case 'canceled':
       return authorized ? 'Success' : 'Failure';
     default:
+      unhandledStatus(pi.status);
       return undefined;
   }
 }
@@ -73,6 +61,7 @@ function refundState(refund: Stripe.Refund): TxState {
     case 'canceled':
       return 'Failure';
     default:
+      // `pending`, `requires_action` (Stripe types a refund's status as any string).
       return 'Pending';
   }
 }
@@ -95,7 +84,14 @@ function chargebackState(dispute: Stripe.Dispute): TxState | undefined {
     case 'won':
     case 'prevented':
       return 'Failure';
+    case 'needs_response':
+    case 'under_review':
+    case 'appeal_needs_response':
+    case 'appeal_under_review':
+      return 'Pending';
     default:
+      // Open until Stripe says otherwise.
+      unhandledStatus(dispute.status);
       return 'Pending';
   }
 }

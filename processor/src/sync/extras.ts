@@ -1,7 +1,7 @@
 import { CardDetailsTypeKey, PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
 import type { PaymentsDeps } from '../core/deps';
 import { cardDetails, type ApplyExtras } from './apply';
-import type { PaymentIntentSnapshot } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 
 export interface SyncHints {
   /** The trigger was about refunds: list them even if the charge shows none any more. */

@@ -8,7 +8,7 @@ import type { OrderResult } from '../core/order-memory';
 import { converge } from './converge';
 import { fromStripeAmount } from '../core/money';
 import { authorizedAmount, cartCoverage, releasedForCartChange } from './coverage';
-import type { PaymentIntentSnapshot } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import { releasePayment } from './release';
 
 export type { OrderResult } from '../core/order-memory';

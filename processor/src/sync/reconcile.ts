@@ -3,7 +3,8 @@ import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { upstreamFailureOf } from '../upstream/failure';
-import { desiredCtTransactions, loadSnapshot, paymentMethodType } from './apply';
+import { desiredCtTransactions, paymentMethodType } from './apply';
+import { loadSnapshot } from '../stripe/snapshot';
 import { planPaymentActions } from './plan-actions';
 import { syncPaymentIntent } from './sync-payment-intent';
 

@@ -2,9 +2,9 @@ import type { Payment } from '@commercetools/platform-sdk';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { classifyStripeError } from '../stripe/errors';
-import { loadSnapshot } from './apply';
+import { loadSnapshot } from '../stripe/snapshot';
 import { capturedNotRefunded } from './coverage';
-import type { PaymentIntentSnapshot } from './desired-transactions';
+import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 
 /**
  * Gives back what a payment holds: the authorization still open is cancelled, what was captured is

@@ -1,7 +1,7 @@
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
-import { loadSnapshot } from './apply';
+import { loadSnapshot } from '../stripe/snapshot';
 import { converge, type Converged } from './converge';
 import { mergeHints, type SyncHints } from './extras';
 import { ensureOrder, type OrderResult } from './orders';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { classifyStripeError } from '../stripe/errors';
-import { AppError } from '../core/errors';
+import { retryLater } from '../core/errors';
 import { safeError } from '../logger';
 import type { PaymentsDeps } from '../core/deps';
 import { syncPaymentIntent, type SyncResult } from '../sync/sync-payment-intent';
@@ -71,6 +71,6 @@ export async function handleEvent(
     const message = error instanceof Error ? error.message : String(error);
     stats.fail(event.id, event.type, message);
     deps.log.error({ ...log, err: safeError(error) }, 'webhook could not be applied; Stripe will retry');
-    throw new AppError(503, 'ServiceUnavailable', 'The event could not be applied yet; retry later.');
+    throw retryLater('The event could not be applied yet; retry later.');
   }
 }

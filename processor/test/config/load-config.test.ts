@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config/load-config';
-import { describeKeys } from '../../src/config/schema';
+import { ConfigError, loadConfig, type CaptureMethod } from '../../src/config/load-config';
+import { describeKeys, type ResolvedEnv } from '../../src/config/schema';
 import { validEnv } from '../support/env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -145,5 +145,17 @@ describe('loadConfig', () => {
         .map((k) => k.key)
         .sort(),
     ).toEqual(['CTP_CLIENT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SIGNING_SECRET']);
+  });
+});
+
+describe('configuration types come from the schema', () => {
+  it('an enum key is typed as its values, a defaulted key as present', () => {
+    const capture: CaptureMethod = 'manual';
+    // @ts-expect-error not one of STRIPE_CAPTURE_METHOD's values
+    const wrong: CaptureMethod = 'sometimes';
+    const level: ResolvedEnv['LOG_LEVEL'] = 'debug';
+    // @ts-expect-error LOG_LEVEL has a default: never undefined once resolved
+    const missing: ResolvedEnv['LOG_LEVEL'] = undefined;
+    expect([capture, wrong, level, missing]).toHaveLength(4);
   });
 });

@@ -2,18 +2,6 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** The wire contract of the checkout endpoints (also the OpenAPI document). */
 
-export const ErrorResponse = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    message: Type.String(),
-    errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true })),
-  },
-  { $id: 'ErrorResponse', description: 'commercetools error shape' },
-);
-
-/** The error shape, described with when a route answers it (for the OpenAPI document). */
-export const ErrorAnswer = (description: string) => Type.Object(ErrorResponse.properties, { description });
-
 export const SessionHeaders = Type.Object({
   'x-session-id': Type.String({ minLength: 1, maxLength: 256, description: 'commercetools checkout session id' }),
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { notFound } from '../../core/errors';
-import { ErrorAnswer } from '../dtos/checkout';
+import { ErrorAnswer } from '../dtos/error';
 import { SECURITY } from '../openapi';
 
 const schema = {

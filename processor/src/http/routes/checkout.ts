@@ -13,10 +13,10 @@ import {
   CreatePaymentBody,
   CreatePaymentResponse,
   ElementConfigResponse,
-  ErrorResponse,
   PaymentComponentParams,
   SessionHeaders,
 } from '../dtos/checkout';
+import { ErrorResponse } from '../dtos/error';
 import { SECURITY } from '../openapi';
 import { checkoutContext } from '../request-context';
 

@@ -7,7 +7,7 @@ import { modifyPayment, type ModifyAction } from '../../operations/modify-paymen
 import { status } from '../../operations/status';
 import type { PaymentsDeps } from '../../core/deps';
 import type { WebhookStats } from '../../webhooks/stats';
-import { ErrorResponse } from '../dtos/checkout';
+import { ErrorResponse } from '../dtos/error';
 import { SECURITY } from '../openapi';
 import { OPERATION_SCOPES, requireProjectScope } from '../project-scope';
 import {

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import Stripe from 'stripe';
-import { AppError } from '../../core/errors';
+import { invalidSignature } from '../../core/errors';
 import type { PaymentsDeps } from '../../core/deps';
+import { verifyWebhook } from '../../stripe/webhook-signature';
 import { handleEvent } from '../../webhooks/handle-event';
 import type { WebhookStats } from '../../webhooks/stats';
-import { ErrorAnswer } from '../dtos/checkout';
+import { ErrorAnswer } from '../dtos/error';
 import { SECURITY } from '../openapi';
 
 export interface WebhookRoutesOptions {
@@ -57,44 +57,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       options.stats.receive();
       const signature = request.headers['stripe-signature'];
       if (typeof signature !== 'string' || signature.length === 0 || !Buffer.isBuffer(request.body)) {
-        throw new AppError(400, 'InvalidSignature', 'Missing Stripe-Signature header or body.');
+        throw invalidSignature('Missing Stripe-Signature header or body.');
       }
-      const event = verify(options, request.body, signature);
+      const event = verifyWebhook(request.body, signature, options.secrets, options.toleranceSeconds);
       return handleEvent(options.payments, options.stats, event);
     },
   );
 };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A signed body is still only trusted to be an event once it has an event's shape. */
-function requireEventShape(event: unknown): Stripe.Event {
-  if (
-    !isObject(event) ||
-    typeof event.id !== 'string' ||
-    typeof event.type !== 'string' ||
-    typeof event.livemode !== 'boolean' ||
-    !isObject(event.data) ||
-    !isObject(event.data.object)
-  ) {
-    throw new AppError(400, 'InvalidInput', 'The body is not a Stripe event.');
-  }
-  return event as unknown as Stripe.Event;
-}
-
-function verify(options: WebhookRoutesOptions, body: Buffer, signature: string): Stripe.Event {
-  for (const secret of options.secrets) {
-    let event: unknown;
-    try {
-      event = Stripe.webhooks.constructEvent(body, signature, secret, options.toleranceSeconds ?? 300);
-    } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {
-        throw new AppError(400, 'InvalidInput', 'The event is not valid JSON.');
-      }
-      continue;
-    }
-    return requireEventShape(event);
-  }
-  throw new AppError(400, 'InvalidSignature', 'The Stripe signature does not match or is too old.');
-}

@@ -1,0 +1,81 @@
+import type Stripe from 'stripe';
+
+/** What Stripe knows about one PaymentIntent: the input of every sync. */
+export interface PaymentIntentSnapshot {
+  paymentIntent: Stripe.PaymentIntent;
+  /** The PaymentIntent's charge (its latest), when there is one. */
+  charge?: Stripe.Charge;
+  /** Every refund of the charge, newest or oldest first (order does not matter). */
+  refunds?: readonly Stripe.Refund[];
+  disputes?: readonly Stripe.Dispute[];
+  /**
+   * A capture this process just made, from Stripe's answer to it: its amount and the charge's
+   * captured total it brought. Stripe reports captures only as a running total, so without this a
+   * capture made elsewhere in the same moment (the dashboard) would share one transaction with it.
+   */
+  capture?: { amount: number; total: number };
+}
+
+/** Expand this on every PaymentIntent read or write whose answer feeds a snapshot. */
+export const WITH_CHARGE = ['latest_charge'];
+
+/** The PaymentIntent's latest charge, when it was expanded and there is one. */
+export function expandedCharge(paymentIntent: Stripe.PaymentIntent): Stripe.Charge | undefined {
+  const charge = paymentIntent.latest_charge;
+  return typeof charge === 'object' && charge ? charge : undefined;
+}
+
+/** The PaymentIntent with its charge (expanded, see `WITH_CHARGE`). */
+export const retrieveWithCharge = (stripe: Stripe, paymentIntentId: string): Promise<Stripe.PaymentIntent> =>
+  stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_CHARGE });
+
+/**
+ * The snapshot of a PaymentIntent Stripe just answered (a capture, a cancel, a read), keeping the
+ * refunds and disputes of `lists`. `undefined` when its charge was not expanded.
+ */
+export function snapshotOf(
+  paymentIntent: Stripe.PaymentIntent,
+  lists: Pick<PaymentIntentSnapshot, 'refunds' | 'disputes'> = {},
+): PaymentIntentSnapshot | undefined {
+  if (typeof paymentIntent.latest_charge === 'string') return undefined;
+  const charge = expandedCharge(paymentIntent);
+  return {
+    paymentIntent,
+    ...(charge ? { charge } : {}),
+    ...(lists.refunds ? { refunds: lists.refunds } : {}),
+    ...(lists.disputes ? { disputes: lists.disputes } : {}),
+  };
+}
+
+export interface SnapshotOptions {
+  /** Also list the PaymentIntent's refunds (needed once anything was refunded). */
+  refunds?: boolean;
+  /** Also list its disputes. */
+  disputes?: boolean;
+}
+
+const list = <T>(page: Stripe.ApiListPromise<T>) => page.autoPagingToArray({ limit: 1000 });
+
+/**
+ * Reads what Stripe knows about a PaymentIntent; the lists are fetched in parallel. With
+ * `known`, the PaymentIntent already read is reused and only the lists are fetched.
+ */
+export async function loadSnapshot(
+  stripe: Stripe,
+  paymentIntentId: string,
+  options: SnapshotOptions = {},
+  known?: PaymentIntentSnapshot,
+): Promise<PaymentIntentSnapshot> {
+  const [paymentIntent, refunds, disputes] = await Promise.all([
+    known?.paymentIntent ?? retrieveWithCharge(stripe, paymentIntentId),
+    options.refunds ? list(stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) : undefined,
+    options.disputes ? list(stripe.disputes.list({ payment_intent: paymentIntentId, limit: 100 })) : undefined,
+  ]);
+  const charge = expandedCharge(paymentIntent);
+  return {
+    paymentIntent,
+    ...(charge ? { charge } : {}),
+    ...(refunds ? { refunds } : {}),
+    ...(disputes ? { disputes } : {}),
+  };
+}
