@@ -1,6 +1,6 @@
 // Shared jest settings for every workspace. ts-jest transpiles only (types are checked by
 // `npm run typecheck`); jose 6 is ESM-only and is pulled in by the payments SDK, so it is
-// transformed too (see shared facts).
+// transformed too (jest runs CommonJS and cannot load an ESM-only package as is).
 module.exports = (name, rootDir, extra = {}) => ({
   displayName: name,
   rootDir,

@@ -6,7 +6,7 @@ import { installConnectorTypes } from '../support/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
 
 /**
- * Issue 9, bad-input suite: repeated and concurrent identical calls. Every answer is a 2xx or a
+^ * Bad input: repeated and concurrent identical calls. Every answer is a 2xx or a
  * 4xx in the commercetools shape (a 409 asks the caller to retry), never a 5xx, and the money
  * side effects happen once: one PaymentIntent per cart, one capture, one refund, one order.
  */
