@@ -9,6 +9,7 @@ import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
 import { paymentMethodTypesFor } from './element-config';
+import { shippingOf } from './shipping';
 
 export interface CreatePaymentInput {
   /** The enabler component paying: `payment` (the Payment Element drop-in) or a method type. */
@@ -48,24 +49,6 @@ function openPayment(cart: Cart): Payment | undefined {
   return expandedPayments(cart)
     .filter((p) => p.interfaceId?.startsWith('pi_') && !everApproved(p))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-}
-
-function shippingOf(cart: Cart): Stripe.PaymentIntentCreateParams.Shipping | undefined {
-  const address = cart.shippingAddress;
-  if (!address?.country) return undefined;
-  const name = [address.firstName, address.lastName].filter(Boolean).join(' ') || address.company || 'Shopper';
-  return {
-    name,
-    ...(address.phone ? { phone: address.phone } : {}),
-    address: {
-      line1: [address.streetName, address.streetNumber].filter(Boolean).join(' ') || undefined,
-      line2: address.additionalStreetInfo || undefined,
-      postal_code: address.postalCode || undefined,
-      city: address.city || undefined,
-      state: address.state || undefined,
-      country: address.country,
-    } as Stripe.AddressParam,
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { present } from '../core/present';
 
 /** What Stripe knows about one PaymentIntent: the input of every sync. */
 export interface PaymentIntentSnapshot {
@@ -39,12 +40,7 @@ export function snapshotOf(
 ): PaymentIntentSnapshot | undefined {
   if (typeof paymentIntent.latest_charge === 'string') return undefined;
   const charge = expandedCharge(paymentIntent);
-  return {
-    paymentIntent,
-    ...(charge ? { charge } : {}),
-    ...(lists.refunds ? { refunds: lists.refunds } : {}),
-    ...(lists.disputes ? { disputes: lists.disputes } : {}),
-  };
+  return { paymentIntent, ...present({ charge, refunds: lists.refunds, disputes: lists.disputes }) };
 }
 
 export interface SnapshotOptions {
@@ -72,10 +68,5 @@ export async function loadSnapshot(
     options.disputes ? list(stripe.disputes.list({ payment_intent: paymentIntentId, limit: 100 })) : undefined,
   ]);
   const charge = expandedCharge(paymentIntent);
-  return {
-    paymentIntent,
-    ...(charge ? { charge } : {}),
-    ...(refunds ? { refunds } : {}),
-    ...(disputes ? { disputes } : {}),
-  };
+  return { paymentIntent, ...present({ charge, refunds, disputes }) };
 }

@@ -1,5 +1,6 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { fromStripeAmount } from '../core/money';
+import { present } from '../core/present';
 import { desiredTransactions } from './desired-transactions';
 import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import type { DesiredCtTransaction, PaymentFacts } from './plan-actions';
@@ -40,10 +41,10 @@ export function cardDetails(
 ): { brand?: string; lastFour?: string; expiryMonth?: number; expiryYear?: number } | undefined {
   const card = snapshot.charge?.payment_method_details?.card;
   if (!card) return undefined;
-  return {
-    ...(card.brand ? { brand: card.brand } : {}),
-    ...(card.last4 ? { lastFour: card.last4 } : {}),
-    ...(card.exp_month ? { expiryMonth: card.exp_month } : {}),
-    ...(card.exp_year ? { expiryYear: card.exp_year } : {}),
-  };
+  return present({
+    brand: card.brand || undefined,
+    lastFour: card.last4 || undefined,
+    expiryMonth: card.exp_month || undefined,
+    expiryYear: card.exp_year || undefined,
+  });
 }
