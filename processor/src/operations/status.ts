@@ -9,6 +9,7 @@ import { findOwnEndpoint, webhookUrl } from '../stripe/webhook-endpoint';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import type { WebhookStats } from '../webhooks/stats';
 import { VERSION } from '../core/version';
+import { present } from '../core/present';
 
 /**
  * The commercetools scopes the connector needs, in one place (also in the README). Any
@@ -94,7 +95,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
       return {
         name: 'commercetools permissions',
         status: result.status,
-        ...(result.message ? { message: result.message } : {}),
+        ...present({ message: result.message || undefined }),
       };
     }),
     bounded('Stripe API', async () => {
@@ -135,7 +136,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
       return {
         name: 'Stripe webhook endpoint',
         status: problems.length === 0 ? 'UP' : 'DOWN',
-        ...(problems.length > 0 ? { message: problems.join('; ') } : {}),
+        ...present({ message: problems.join('; ') || undefined }),
         details: { id: ours.id, url: ours.url },
       };
     }),

@@ -10,6 +10,7 @@ import { fromStripeAmount } from '../core/money';
 import { authorizedAmount, cartCoverage, releasedForCartChange } from './coverage';
 import type { PaymentIntentSnapshot } from '../stripe/snapshot';
 import { releasePayment } from './release';
+import { present } from '../core/present';
 
 export type { OrderResult } from '../core/order-memory';
 
@@ -43,16 +44,19 @@ function addressFromStripe(shipping: Stripe.Charge['shipping']): BaseAddress | u
   const a = shipping?.address;
   if (!a?.country) return undefined;
   const [firstName, ...rest] = (shipping?.name ?? '').split(' ');
+  const text = (value: string | null | undefined) => value || undefined;
   return {
     country: a.country,
-    ...(firstName ? { firstName } : {}),
-    ...(rest.length ? { lastName: rest.join(' ') } : {}),
-    ...(a.line1 ? { streetName: a.line1 } : {}),
-    ...(a.line2 ? { additionalStreetInfo: a.line2 } : {}),
-    ...(a.postal_code ? { postalCode: a.postal_code } : {}),
-    ...(a.city ? { city: a.city } : {}),
-    ...(a.state ? { state: a.state } : {}),
-    ...(shipping?.phone ? { phone: shipping.phone } : {}),
+    ...present({
+      firstName: text(firstName),
+      lastName: text(rest.join(' ')),
+      streetName: text(a.line1),
+      additionalStreetInfo: text(a.line2),
+      postalCode: text(a.postal_code),
+      city: text(a.city),
+      state: text(a.state),
+      phone: text(shipping?.phone),
+    }),
   };
 }
 
