@@ -24,8 +24,8 @@ const STRIPE_RUNTIME = {
   message: 'Only processor/src/stripe/ uses the Stripe SDK at run time; import its types, or a function of stripe/.',
 };
 const NO_TESTS_OR_SANDBOX = {
-  regex: '(^|/)(sandbox|test|bench|jwt-mock)(/|$)',
-  message: 'Production code never imports the sandbox, tests or the bench.',
+  regex: '(^|/)(sandbox|test|testing|bench|jwt-mock)(/|$)',
+  message: 'Production code never imports the sandbox, tests, the testing helpers or the bench.',
 };
 const NO_HTTP = {
   regex: '^(fastify|@fastify/.*)$|(^|/)http(/|$)|(^|/)app$',
@@ -96,7 +96,7 @@ export default tseslint.config(
   },
   {
     // Tests may reach into loosely typed JSON bodies.
-    files: ['**/test/**/*.ts'],
+    files: ['**/test/**/*.ts', 'processor/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {

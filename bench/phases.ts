@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { HANDLED_EVENTS } from '../processor/src/webhooks/events';
-import { browserConfirm, counters, resetCounters, stripeFor } from '../processor/test/support/stripe';
-import { oauthToken } from '../processor/test/support/tokens';
-import { quiesce } from '../processor/test/support/wired';
-import { call, checkout, type World } from '../processor/test/support/world';
+import { browserConfirm, counters, resetCounters, stripeFor } from '../processor/testing/stripe';
+import { oauthToken } from '../processor/testing/tokens';
+import { quiesce } from '../processor/testing/wired';
+import { call, checkout, type World } from '../processor/testing/world';
 import { load, type LoadRequest, type LoadResult, pool } from './load';
 import type { BenchProcessor } from './spawned';
 

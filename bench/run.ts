@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stripeFor } from '../processor/test/support/stripe';
-import { startWiredProcessor } from '../processor/test/support/wired';
-import { startWorld, type World } from '../processor/test/support/world';
+import { stripeFor } from '../processor/testing/stripe';
+import { startWiredProcessor } from '../processor/testing/wired';
+import { startWorld, type World } from '../processor/testing/world';
 import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks } from './phases';
 import { type BenchReport, routes, table } from './report';
 import { type BenchProcessor, startSpawnedProcessor } from './spawned';

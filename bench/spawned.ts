@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Stripe from 'stripe';
 import { HANDLED_EVENTS } from '../processor/src/webhooks/events';
-import { stripeFor } from '../processor/test/support/stripe';
-import type { World } from '../processor/test/support/world';
+import { stripeFor } from '../processor/testing/stripe';
+import type { World } from '../processor/testing/world';
 import { ROOT, startArgs } from './startup';
 
 /** What the load phases need of a processor. */

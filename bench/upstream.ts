@@ -1,6 +1,6 @@
-import { browserConfirm, counters, resetCounters } from '../processor/test/support/stripe';
-import { ordersOfCart, quiesce } from '../processor/test/support/wired';
-import { call, checkout, type Processor, type World } from '../processor/test/support/world';
+import { browserConfirm, counters, resetCounters } from '../processor/testing/stripe';
+import { ordersOfCart, quiesce } from '../processor/testing/wired';
+import { call, checkout, type Processor, type World } from '../processor/testing/world';
 
 export interface UpstreamCount {
   createOrders: boolean;

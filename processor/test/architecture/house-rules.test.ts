@@ -75,9 +75,9 @@ const cases: { rule: string; file: string; code: string; bites: boolean }[] = [
     bites: true,
   },
   {
-    rule: 'production code never imports tests',
+    rule: 'production code never imports the testing helpers',
     file: 'processor/src/operations/probe.ts',
-    code: "import { startWorld } from '../../test/support/world';\nexport const start = startWorld;\n",
+    code: "import { startWorld } from '../../testing/world';\nexport const start = startWorld;\n",
     bites: true,
   },
   {

@@ -1,9 +1,9 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import Stripe from 'stripe';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { installConnectorTypes } from '../support/wired';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { installConnectorTypes } from '../../testing/wired';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
 ^ * Bad input: repeated and concurrent identical calls. Every answer is a 2xx or a

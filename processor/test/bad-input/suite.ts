@@ -1,8 +1,8 @@
 import Stripe from 'stripe';
-import { stripeFor } from '../support/stripe';
-import { mcToken, oauthToken } from '../support/tokens';
-import { installConnectorTypes } from '../support/wired';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { stripeFor } from '../../testing/stripe';
+import { mcToken, oauthToken } from '../../testing/tokens';
+import { installConnectorTypes } from '../../testing/wired';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http';
 
 /**

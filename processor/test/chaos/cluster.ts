@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import Stripe from 'stripe';
 import { startJwtMock, startSandbox, type SandboxUrls, type SpawnedService } from 'sandbox/src/testing/spawn';
-import { validEnv } from '../support/env';
+import { validEnv } from '../../testing/env';
 import { must, send } from './http';
 import { LogScan } from './logscan';
 import { startWebhookProxy, type WebhookProxy } from './proxy';

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type CaptureMethod } from '../../src/config/load-config';
 import { describeKeys, type ResolvedEnv } from '../../src/config/schema';
-import { validEnv } from '../support/env';
+import { validEnv } from '../../testing/env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {

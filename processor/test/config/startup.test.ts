@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from 'sandbox/src/testing/spawn';
-import { validEnv } from '../support/env';
+import { validEnv } from '../../testing/env';
 
 function start(env: Record<string, string | undefined>) {
   // Only the given variables: nothing from the developer's shell or a .env may fill the gaps.

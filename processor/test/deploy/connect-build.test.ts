@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { copyApplication, npm, npmStart, waitFor } from 'sandbox/src/testing/connect-app';
-import { mcToken } from '../support/tokens';
-import { call, startWorld, type World } from '../support/world';
+import { mcToken } from '../../testing/tokens';
+import { call, startWorld, type World } from '../../testing/world';
 
 /**
  * commercetools Connect builds `processor/` alone (Cloud Native Buildpacks on that folder): its

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from 'sandbox/src/testing/spawn';
-import { cliEnv, runCommand } from '../support/cli';
-import { startWorld, type World } from '../support/world';
+import { cliEnv, runCommand } from '../../testing/cli';
+import { startWorld, type World } from '../../testing/world';
 
 /**
  * The operator commands run from the repository root (`npm run connector:post-deploy`) and from

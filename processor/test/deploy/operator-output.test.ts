@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { clearFaults, cliEnv, fault, runCli } from '../support/cli';
-import { startWorld, type World } from '../support/world';
+import { clearFaults, cliEnv, fault, runCli } from '../../testing/cli';
+import { startWorld, type World } from '../../testing/world';
 
 let world: World;
 beforeAll(async () => (world = await startWorld()));

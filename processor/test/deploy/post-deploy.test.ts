@@ -8,9 +8,9 @@ import { SecretStore } from '../../src/deploy/secret-store';
 import { buildDeps } from '../../src/deps';
 import { createLogger } from '../../src/logger';
 import { HANDLED_EVENTS } from '../../src/webhooks/events';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { quiesce } from '../support/wired';
-import { call, checkout, startWorld, type World } from '../support/world';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { quiesce } from '../../testing/wired';
+import { call, checkout, startWorld, type World } from '../../testing/world';
 
 let world: World;
 beforeAll(async () => (world = await startWorld()));

@@ -1,6 +1,6 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { browserConfirm, counters, resetCounters, stripeFor } from '../support/stripe';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm, counters, resetCounters, stripeFor } from '../../testing/stripe';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

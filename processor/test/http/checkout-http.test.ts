@@ -1,4 +1,4 @@
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

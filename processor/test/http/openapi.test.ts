@@ -2,7 +2,7 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config/load-config';
 import { buildDeps } from '../../src/deps';
 import { createLogger } from '../../src/logger';
-import { validEnv } from '../support/env';
+import { validEnv } from '../../testing/env';
 
 /** The document as GET /openapi.json serves it; building it calls nothing upstream. */
 async function openapiOf(env: Record<string, string> = {}): Promise<any> {

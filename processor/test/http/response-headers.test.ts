@@ -1,5 +1,5 @@
 import { rawRequest, type RawRequest } from '../bad-input/raw-http';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

@@ -1,5 +1,5 @@
-import { counters, resetCounters } from '../support/stripe';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { counters, resetCounters } from '../../testing/stripe';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let cached: Processor;

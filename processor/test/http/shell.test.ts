@@ -3,7 +3,7 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config/load-config';
 import { buildDeps } from '../../src/deps';
 import { createLogger } from '../../src/logger';
-import { validEnv } from '../support/env';
+import { validEnv } from '../../testing/env';
 
 /**
  * The HTTP shell in process (`buildApp` + `inject`): authentication refusals, request validation

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
-import { call, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { call, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

@@ -1,9 +1,9 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { reconcile } from '../../src/sync/reconcile';
-import { cartTotal, getCart, ordersOf, setQuantity } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { control, ctControl, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { cartTotal, getCart, ordersOf, setQuantity } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { control, ctControl, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let auto: Processor;

@@ -1,7 +1,7 @@
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, ctControl, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { control, ctControl, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * Without an Idempotency-Key, a request repeats the identical request not yet answered when it

@@ -1,8 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { ordersOf } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { ordersOf } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { control, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * The order does not depend on when the events arrive: a refund made in the dashboard before the

@@ -1,9 +1,9 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { ordersOf } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { ordersOf } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { control, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let auto: Processor;

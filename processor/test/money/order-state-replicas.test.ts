@@ -1,10 +1,10 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import Stripe from 'stripe';
-import { ordersOf } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { ctControl, installConnectorTypes } from '../support/wired';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { ordersOf } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { ctControl, installConnectorTypes } from '../../testing/wired';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * Two replicas align the order's payment state. One read the payment before the capture and is

@@ -1,9 +1,9 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { setQuantity } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { setQuantity } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { control, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * A payment whose cart changed is released. When its authorization is captured between the read

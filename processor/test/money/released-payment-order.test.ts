@@ -1,10 +1,10 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { reconcile } from '../../src/sync/reconcile';
-import { ordersOf, setQuantity } from '../support/cart';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { ordersOf, setQuantity } from '../../testing/cart';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { control, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * A payment released because the cart changed stays on the cart, so the order created from the

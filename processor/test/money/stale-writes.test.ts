@@ -1,8 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, ctControl, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { control, ctControl, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
  * Two replicas: `slow` writes late (its commercetools write is held by an injected delay), `fast`

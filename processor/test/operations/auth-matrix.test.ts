@@ -1,5 +1,5 @@
-import { mcToken, oauthToken, rogueToken } from '../support/tokens';
-import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { mcToken, oauthToken, rogueToken } from '../../testing/tokens';
+import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

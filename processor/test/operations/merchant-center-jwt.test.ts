@@ -1,6 +1,6 @@
-import { startJwksProxy, type JwksProxy } from '../support/jwks-proxy';
-import { mcToken, rogueToken, signingKey } from '../support/tokens';
-import { call, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { startJwksProxy, type JwksProxy } from '../../testing/jwks-proxy';
+import { mcToken, rogueToken, signingKey } from '../../testing/tokens';
+import { call, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let proxy: JwksProxy;

@@ -1,8 +1,8 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { browserConfirm, counters, resetCounters, stripeFor } from '../support/stripe';
-import { oauthToken } from '../support/tokens';
-import { control, quiesce, startWiredProcessor, txView } from '../support/wired';
-import { call, checkout, type Processor, startWorld, type World } from '../support/world';
+import { browserConfirm, counters, resetCounters, stripeFor } from '../../testing/stripe';
+import { oauthToken } from '../../testing/tokens';
+import { control, quiesce, startWiredProcessor, txView } from '../../testing/wired';
+import { call, checkout, type Processor, startWorld, type World } from '../../testing/world';
 
 let world: World;
 let manual: Processor;

@@ -1,7 +1,7 @@
-import { stripeFor } from '../support/stripe';
-import { mcToken } from '../support/tokens';
-import { installConnectorTypes } from '../support/wired';
-import { call, startProcessor, startWorld, type Processor, type World } from '../support/world';
+import { stripeFor } from '../../testing/stripe';
+import { mcToken } from '../../testing/tokens';
+import { installConnectorTypes } from '../../testing/wired';
+import { call, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 import { endpointMetadata } from '../../src/stripe/webhook-endpoint';
 import { HANDLED_EVENTS } from '../../src/webhooks/events';
 

@@ -1,5 +1,5 @@
 import { desiredTransactions, releaseInteractionId } from '../../src/sync/desired-transactions';
-import { aCharge, aDispute, aPaymentIntent, aRefund } from '../support/builders';
+import { aCharge, aDispute, aPaymentIntent, aRefund } from '../../testing/builders';
 
 const declined = { code: 'card_declined', decline_code: 'generic_decline', type: 'card_error' } as never;
 

@@ -1,6 +1,6 @@
 import type { Transaction } from '@commercetools/platform-sdk';
 import { orderPaymentState } from '../../src/sync/orders';
-import { aPayment, aTransaction } from '../support/builders';
+import { aPayment, aTransaction } from '../../testing/builders';
 
 const tx = (type: Transaction['type'], state: Transaction['state'], centAmount = 2999) =>
   aTransaction({ type, state, amount: { type: 'centPrecision', centAmount, currencyCode: 'EUR', fractionDigits: 2 } });

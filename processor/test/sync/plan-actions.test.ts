@@ -1,6 +1,6 @@
 import type { TxState, TxType } from '../../src/sync/desired-transactions';
 import { canMove, planPaymentActions } from '../../src/sync/plan-actions';
-import { aPayment, aTransaction } from '../support/builders';
+import { aPayment, aTransaction } from '../../testing/builders';
 
 const now = () => '2026-11-23T00:00:00.000Z';
 const facts = { interfaceId: 'pi_1' };

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
-import { clearFaults, cliEnv, fault, runCli } from '../support/cli';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { control, quiesce, startWiredProcessor } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { clearFaults, cliEnv, fault, runCli } from '../../testing/cli';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { control, quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

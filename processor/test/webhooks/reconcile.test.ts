@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from 'sandbox/src/testing/spawn';
 import { reconcile } from '../../src/sync/reconcile';
-import { browserConfirm } from '../support/stripe';
-import { control, ordersOfCart, quiesce, startWiredProcessor, txView } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm } from '../../testing/stripe';
+import { control, ordersOfCart, quiesce, startWiredProcessor, txView } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

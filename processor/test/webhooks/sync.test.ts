@@ -1,7 +1,7 @@
 import type { Payment } from '@commercetools/platform-sdk';
-import { browserConfirm, stripeFor } from '../support/stripe';
-import { control, ctControl, ordersOfCart, quiesce, startWiredProcessor, txView } from '../support/wired';
-import { call, checkout, startWorld, type Processor, type World } from '../support/world';
+import { browserConfirm, stripeFor } from '../../testing/stripe';
+import { control, ctControl, ordersOfCart, quiesce, startWiredProcessor, txView } from '../../testing/wired';
+import { call, checkout, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let auto: Processor;

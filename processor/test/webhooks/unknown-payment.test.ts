@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { reconcile } from '../../src/sync/reconcile';
-import { stripeFor } from '../support/stripe';
-import { quiesce, startWiredProcessor } from '../support/wired';
-import { call, startWorld, type Processor, type World } from '../support/world';
+import { stripeFor } from '../../testing/stripe';
+import { quiesce, startWiredProcessor } from '../../testing/wired';
+import { call, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
 let processor: Processor;

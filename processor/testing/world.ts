@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
-import { buildApp } from '../../src/app';
-import { loadConfig, type Config } from '../../src/config/load-config';
-import { buildDeps, type AppDeps } from '../../src/deps';
-import { createLogger } from '../../src/logger';
+import { buildApp } from '../src/app';
+import { loadConfig, type Config } from '../src/config/load-config';
+import { buildDeps, type AppDeps } from '../src/deps';
+import { createLogger } from '../src/logger';
 import {
   startJwtMock,
   startSandbox,

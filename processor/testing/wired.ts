@@ -1,6 +1,6 @@
 import type { Order, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { HANDLED_EVENTS } from '../../src/webhooks/events';
+import { HANDLED_EVENTS } from '../src/webhooks/events';
 import { stripeFor } from './stripe';
 import { call, startProcessor, type Processor, type World } from './world';
 
