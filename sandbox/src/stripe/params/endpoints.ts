@@ -26,7 +26,6 @@ const SEARCH = ['query', 'limit', 'page'];
 const ADDRESS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'];
 /** What a PaymentMethod is made from: `payment_method_data` and `POST /v1/payment_methods`. */
 const METHOD_DATA = [
-  'type=card|sepa_debit|ideal',
   ...ADDRESS.map((field) => `billing_details[address][${field}]`),
   'billing_details[email]',
   'billing_details[name]',
@@ -35,7 +34,11 @@ const METHOD_DATA = [
   'ideal[bank]',
   'metadata',
 ];
-const methodData = (prefix: string) => METHOD_DATA.map((path) => path.replace(/^(\w+)/, `${prefix}[$1]`));
+/** Server calls cannot send card numbers (the API's list of types has no card); Stripe.js can. */
+const methodData = (prefix: string) => [
+  `${prefix}[type]=sepa_debit|ideal`,
+  ...METHOD_DATA.map((path) => path.replace(/^(\w+)/, `${prefix}[$1]`)),
+];
 /** The parameters a PaymentIntent confirmation acts on, on create (with `confirm`) and on confirm. */
 const CONFIRMING = [
   'capture_method',
@@ -202,7 +205,15 @@ export const ENDPOINTS: Readonly<Record<string, EndpointSpec>> = {
 
   'POST /v1/payment_methods': {
     params: 'PaymentMethodCreateParams',
-    emulated: [...METHOD_DATA, 'card[number]', 'card[exp_month]', 'card[exp_year]', 'card[cvc]', 'card[token]'],
+    emulated: [
+      'type=card|sepa_debit|ideal',
+      ...METHOD_DATA,
+      'card[number]',
+      'card[exp_month]',
+      'card[exp_year]',
+      'card[cvc]',
+      'card[token]',
+    ],
   },
   'GET /v1/payment_methods': {
     params: 'PaymentMethodListParams',

@@ -4,7 +4,7 @@ import type { EmulatorState } from '../state';
 import { ENDPOINTS, type EndpointSpec } from './endpoints';
 import { requireEmulated } from './emulation';
 import { MONEY_RULES } from './money';
-import { tableOf, type ParamTable } from './schema';
+import { parseKind, tableOf, type ParamTable } from './schema';
 import { validateParams } from './validate';
 import { checkVersion } from './version';
 
@@ -16,6 +16,8 @@ interface Endpoint {
   spec: EndpointSpec;
   table: ParamTable;
   browserTable: ParamTable;
+  /** What the emulator acts on with the publishable key: the browser's own parameters too. */
+  browserEmulated: readonly string[];
   /** The call changes an existing object (an empty value would unset something). */
   changes: boolean;
 }
@@ -30,6 +32,13 @@ function endpointFor(method: string, url: string): Endpoint {
     spec,
     table,
     browserTable: spec.browser ? table.with(spec.browser) : table,
+    // An added enum value (`+enum(card)`) is emulated for that value only.
+    browserEmulated: [
+      ...spec.emulated,
+      ...Object.entries(spec.browser ?? {}).map(([path, kind]) =>
+        kind.startsWith('+') ? `${path}=${parseKind(kind.slice(1)).values?.join('|') ?? ''}` : path,
+      ),
+    ],
     changes: method === 'POST' && url.includes('/:id'),
   };
 }
@@ -39,11 +48,7 @@ function check(endpoint: Endpoint, request: FastifyRequest, state: EmulatorState
   const params = Object.fromEntries(Object.entries(paramsOf(request)).filter(([name]) => !AUTH_PARAMS.includes(name)));
   const browser = request.stripeKey?.kind === 'publishable';
   const leaves = validateParams(browser ? endpoint.browserTable : endpoint.table, params);
-  requireEmulated(
-    leaves,
-    [...endpoint.spec.emulated, ...Object.keys(browser ? (endpoint.spec.browser ?? {}) : {})],
-    endpoint.changes,
-  );
+  requireEmulated(leaves, browser ? endpoint.browserEmulated : endpoint.spec.emulated, endpoint.changes);
   const id = (request.params as Record<string, string> | undefined)?.id ?? '';
   MONEY_RULES[endpoint.name]?.(params, { id, state });
 }

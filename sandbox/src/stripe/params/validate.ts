@@ -22,20 +22,25 @@ function oneOf(values: readonly string[]): string {
 
 const render = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The error Stripe answers for a value of the wrong kind. */
+/** The error Stripe answers for a value of the wrong kind: the scalar it expected, else the structure. */
 function wrongKind(spec: ParamSpec, param: string, value: unknown): StripeApiError {
-  const scalar = typeof value !== 'object' || value === null;
-  if (spec.values && scalar) {
-    const values = spec.kinds.has('boolean') ? ['true', 'false', ...spec.values] : spec.values;
-    return invalid(`Invalid ${param}: must be one of ${oneOf(values)}`, param);
+  const { kinds } = spec;
+  if (typeof value === 'string') {
+    if (spec.values) {
+      const values = kinds.has('boolean') ? ['true', 'false', ...spec.values] : spec.values;
+      return invalid(`Invalid ${param}: must be one of ${oneOf(values)}`, param);
+    }
+    if (kinds.has('number')) return invalid(`Invalid integer: ${value}`, param, 'parameter_invalid_integer');
+    if (kinds.has('boolean')) return invalid(`Invalid boolean: ${value}`, param);
+  } else {
+    if (kinds.has('array')) return invalid('Invalid array', param);
+    if (kinds.has('hash') || kinds.has('map')) return invalid('Invalid hash', param);
+    if (kinds.has('number')) return invalid(`Invalid integer: ${render(value)}`, param, 'parameter_invalid_integer');
+    if (kinds.has('boolean')) return invalid(`Invalid boolean: ${render(value)}`, param);
+    if (kinds.has('string') || spec.values) return invalid(`Invalid string: ${render(value)}`, param);
   }
-  if (spec.kinds.has('number') && !spec.kinds.has('hash'))
-    return invalid(`Invalid integer: ${render(value)}`, param, 'parameter_invalid_integer');
-  if (spec.kinds.has('boolean')) return invalid(`Invalid boolean: ${render(value)}`, param);
-  if (spec.kinds.has('string') || spec.values) return invalid(`Invalid string: ${render(value)}`, param);
-  if (spec.kinds.has('array')) return invalid('Invalid array', param);
-  if (spec.kinds.has('hash') || spec.kinds.has('map')) return invalid('Invalid hash', param);
-  return invalid(`Invalid ${param}: ${render(value)}`, param);
+  if (kinds.has('array')) return invalid('Invalid array', param);
+  return invalid('Invalid hash', param);
 }
 
 /** Items of an array as qs parses them: an array, or (past its array limit) an object of indexes. */
