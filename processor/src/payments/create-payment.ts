@@ -8,6 +8,7 @@ import { fromStripeAmount, toStripeAmount } from '../stripe/money';
 import { METADATA, PAYMENT_INTERFACE, type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from './deps';
 import { paymentMethodTypesFor } from './element-config';
+import { shopperDetails } from './shopper-details';
 
 export interface CreatePaymentInput {
   /** The enabler component paying: `payment` (the Payment Element drop-in) or a method type. */
@@ -47,24 +48,6 @@ function openPayment(cart: Cart): Payment | undefined {
   return expandedPayments(cart)
     .filter((p) => p.interfaceId?.startsWith('pi_') && !everApproved(p))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-}
-
-function shippingOf(cart: Cart): Stripe.PaymentIntentCreateParams.Shipping | undefined {
-  const address = cart.shippingAddress;
-  if (!address?.country) return undefined;
-  const name = [address.firstName, address.lastName].filter(Boolean).join(' ') || address.company || 'Shopper';
-  return {
-    name,
-    ...(address.phone ? { phone: address.phone } : {}),
-    address: {
-      line1: [address.streetName, address.streetNumber].filter(Boolean).join(' ') || undefined,
-      line2: address.additionalStreetInfo || undefined,
-      postal_code: address.postalCode || undefined,
-      city: address.city || undefined,
-      state: address.state || undefined,
-      country: address.country,
-    } as Stripe.AddressParam,
-  };
 }
 
 /**
@@ -138,7 +121,6 @@ async function createOnce(
     }
   }
 
-  const shipping = shippingOf(cart);
   const params: Stripe.PaymentIntentCreateParams = {
     amount: stripeAmount.amount,
     currency: stripeAmount.currency,
@@ -157,8 +139,7 @@ async function createOnce(
       ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
       ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
     },
-    ...(shipping ? { shipping } : {}),
-    ...(cart.customerEmail ? { receipt_email: cart.customerEmail } : {}),
+    ...shopperDetails(cart),
   };
   // The same request (a retry, a concurrent twin) sends the same parameters: one PaymentIntent.
   const paymentIntent = await stripe.paymentIntents.create(params, {

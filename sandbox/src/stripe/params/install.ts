@@ -3,6 +3,7 @@ import { paramsOf } from '../http';
 import type { EmulatorState } from '../state';
 import { ENDPOINTS, type EndpointSpec } from './endpoints';
 import { requireEmulated } from './emulation';
+import { FORMAT_RULES } from './formats';
 import { MONEY_RULES } from './money';
 import { parseKind, tableOf, type ParamTable } from './schema';
 import { validateParams } from './validate';
@@ -50,7 +51,7 @@ function check(endpoint: Endpoint, request: FastifyRequest, state: EmulatorState
   const leaves = validateParams(browser ? endpoint.browserTable : endpoint.table, params);
   requireEmulated(leaves, browser ? endpoint.browserEmulated : endpoint.spec.emulated, endpoint.changes);
   const id = (request.params as Record<string, string> | undefined)?.id ?? '';
-  MONEY_RULES[endpoint.name]?.(params, { id, state });
+  for (const rules of [FORMAT_RULES, MONEY_RULES]) rules[endpoint.name]?.(params, { id, state });
 }
 
 /**

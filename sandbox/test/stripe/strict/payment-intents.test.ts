@@ -67,6 +67,7 @@ describe('POST /v1/payment_intents', () => {
     { what: 'KWD not ending in 0', params: { currency: 'kwd', amount: 1005 }, param: 'amount', code: 'invalid_charge_amount' },
     { what: 'ISK not divisible by 100', params: { currency: 'isk', amount: 12050 }, param: 'amount', code: 'invalid_charge_amount_no_decimal_compatible', message: /Currency ISK has become effectively zero-decimal/ },
     { what: 'UGX not divisible by 100', params: { currency: 'ugx', amount: 500050 }, param: 'amount', code: 'invalid_charge_amount_no_decimal_compatible' },
+    { what: 'a malformed receipt_email', params: { receipt_email: 'jenny at example.com' }, param: 'receipt_email', code: 'email_invalid', message: /^Invalid email address: jenny at example\.com$/ },
     { what: 'less than the minimum in EUR', params: { amount: 49 }, param: 'amount', code: 'amount_too_small' },
     { what: 'less than the minimum in JPY', params: { currency: 'jpy', amount: 49 }, param: 'amount', code: 'amount_too_small', message: /50 yen/ },
     { what: 'more than eight digits', params: { amount: 100_000_000 }, param: 'amount', code: 'amount_too_large' },
