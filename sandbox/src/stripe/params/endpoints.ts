@@ -6,7 +6,8 @@
  * array): a path covers itself and everything under it; `path=a|b` covers only those values.
  * A parameter Stripe accepts that no entry covers answers 400 `parameter_not_emulated`, so a
  * request the sandbox would silently answer differently from Stripe fails loudly instead.
- * `expand` is emulated everywhere, as Stripe accepts it on every endpoint.
+ * `expand` is accepted everywhere, as Stripe accepts it on every endpoint (on lists and search
+ * results the emulator does not expand `data.*` paths).
  */
 
 export interface EndpointSpec {
@@ -43,6 +44,7 @@ const methodData = (prefix: string) => [
 const CONFIRMING = [
   'capture_method',
   'error_on_requires_action',
+  // Taken as the mandate Stripe records; no Mandate object is made.
   'mandate_data',
   'off_session',
   'payment_method',
