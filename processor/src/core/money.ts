@@ -25,7 +25,7 @@ export class MoneyError extends Error {
   }
 }
 
-/** Stripe's zero-decimal currencies: the amount is in whole units. */
+/** Stripe's zero-decimal currencies: the amount is in whole units (UGX is not, see below). */
 const ZERO_DECIMAL = new Set([
   'BIF',
   'CLP',
@@ -37,7 +37,6 @@ const ZERO_DECIMAL = new Set([
   'MGA',
   'PYG',
   'RWF',
-  'UGX',
   'VND',
   'VUV',
   'XAF',
@@ -48,9 +47,10 @@ const ZERO_DECIMAL = new Set([
 const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 /**
  * Two-decimal in Stripe's API whatever ISO says, but only whole units can be charged: amounts
- * must be divisible by 100 (ISK since April 2023).
+ * must be divisible by 100 (ISK since April 2023). UGX too, for backwards compatibility, although
+ * Stripe lists it among the zero-decimal currencies: 5 UGX is an amount of 500.
  */
-const WHOLE_UNITS_IN_TWO_DECIMALS = new Set(['ISK']);
+const WHOLE_UNITS_IN_TWO_DECIMALS = new Set(['ISK', 'UGX']);
 
 const currencyCache = new Map<string, number>();
 

@@ -9,7 +9,7 @@ import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
 import { paymentMethodTypesFor } from './element-config';
-import { shippingOf } from './shipping';
+import { shopperDetails } from './shopper-details';
 
 export interface CreatePaymentInput {
   /** The enabler component paying: `payment` (the Payment Element drop-in) or a method type. */
@@ -122,7 +122,6 @@ async function createOnce(
     }
   }
 
-  const shipping = shippingOf(cart);
   const params: Stripe.PaymentIntentCreateParams = {
     amount: stripeAmount.amount,
     currency: stripeAmount.currency,
@@ -141,8 +140,7 @@ async function createOnce(
       ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
       ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
     },
-    ...(shipping ? { shipping } : {}),
-    ...(cart.customerEmail ? { receipt_email: cart.customerEmail } : {}),
+    ...shopperDetails(cart),
   };
   // The same request (a retry, a concurrent twin) sends the same parameters: one PaymentIntent.
   const paymentIntent = await stripe.paymentIntents.create(params, {

@@ -1,24 +1,7 @@
 import { fromStripeAmount, isoFractionDigits, MoneyError, stripeExponent, toStripeAmount } from '../../src/core/money';
 
 const ALL_CURRENCIES = Intl.supportedValuesOf('currency');
-const ZERO = [
-  'BIF',
-  'CLP',
-  'DJF',
-  'GNF',
-  'JPY',
-  'KMF',
-  'KRW',
-  'MGA',
-  'PYG',
-  'RWF',
-  'UGX',
-  'VND',
-  'VUV',
-  'XAF',
-  'XOF',
-  'XPF',
-];
+const ZERO = ['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'];
 const THREE = ['BHD', 'JOD', 'KWD', 'OMR', 'TND'];
 
 describe('currency exponents', () => {
@@ -63,6 +46,11 @@ describe('toStripeAmount / fromStripeAmount', () => {
     [
       { centAmount: 500, currencyCode: 'ISK', fractionDigits: 0 },
       { amount: 50000, currency: 'isk' },
+    ],
+    // UGX too, though Stripe's list of zero-decimal currencies names it: 5000 UGX is 500000.
+    [
+      { centAmount: 5000, currencyCode: 'UGX', fractionDigits: 0 },
+      { amount: 500000, currency: 'ugx' },
     ],
     [
       { centAmount: 123456, currencyCode: 'HUF', fractionDigits: 2 },

@@ -200,6 +200,15 @@ describe('D03 D04 D23: Stripe writes', () => {
     });
   });
 
+  it("the cart's email is the receipt address when Stripe can take it; a malformed one is left out, not a failed payment", async () => {
+    const good = await createPayment(processor, (await checkout(world, { email: 'jenny@example.com' })).sessionId);
+    const stripe = stripeFor(world);
+    expect((await stripe.paymentIntents.retrieve(piIdOf(good.clientSecret))).receipt_email).toBe('jenny@example.com');
+    // commercetools keeps any string as a cart's email; Stripe refuses a malformed one (email_invalid).
+    const bad = await createPayment(processor, (await checkout(world, { email: 'jenny at example' })).sessionId);
+    expect((await stripe.paymentIntents.retrieve(piIdOf(bad.clientSecret))).receipt_email).toBeNull();
+  });
+
   it('D03: a lost answer to the create call is retried with the same idempotency key: one PaymentIntent', async () => {
     const { sessionId, cartId } = await checkout(world);
     // The first create is executed by Stripe, but its answer is lost on the way back.

@@ -30,7 +30,7 @@ export function int(
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw invalid(`Invalid integer: ${raw}`, name);
   if (options.min !== undefined && value < options.min) {
-    throw invalid(`This value must be greater than or equal to ${options.min}.`, name);
+    throw invalid(`This value must be greater than or equal to ${options.min}.`, name, 'parameter_invalid_integer');
   }
   return value;
 }

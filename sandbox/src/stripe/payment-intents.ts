@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { invalid, missing, StripeApiError, unexpectedState } from './errors';
+import { invalid, missing, unexpectedState } from './errors';
 import { allowOnly, bool, int, list, metadata, obj, oneOf, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
 import type { PaymentFlow } from './payment-flow';
@@ -19,8 +19,6 @@ type Status = Stripe.PaymentIntent.Status;
 
 /** Statuses in which the payment details (amount, method, capture method...) may still change. */
 const UNPAID: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
-/** Stripe's minimum charge amounts (minor units) for common currencies. */
-const MINIMUM: Record<string, number> = { usd: 50, eur: 50, gbp: 30, chf: 50, jpy: 50, cad: 50, aud: 50, sek: 300 };
 
 export class PaymentIntents {
   /** Set once the payment flow is built (the two need each other). */
@@ -59,20 +57,9 @@ export class PaymentIntents {
     return types;
   }
 
-  private amount(params: Params, currency: string, required: boolean): number | undefined {
-    const amount = int(params, 'amount', { required, min: 1 });
-    const minimum = MINIMUM[currency];
-    if (amount !== undefined && minimum && amount < minimum) {
-      throw new StripeApiError(
-        400,
-        'invalid_request_error',
-        `Amount must be at least ${minimum} ${currency === 'jpy' ? 'yen' : 'cents'}`,
-        { code: 'amount_too_small', param: 'amount' },
-      );
-    }
-    if (amount !== undefined && amount > 99_999_999)
-      throw invalid('Amount must be no more than 99,999,999', 'amount', 'amount_too_large');
-    return amount;
+  /** Minimum, maximum and currency rules are checked before (params/money.ts). */
+  private amount(params: Params, required: boolean): number | undefined {
+    return int(params, 'amount', { required, min: 1 });
   }
 
   private multicapture(params: Params): 'if_available' | 'never' | undefined {
@@ -90,7 +77,7 @@ export class PaymentIntents {
     allowOnly(params, CREATE_PARAMS);
     const currency = str(params, 'currency', { required: true })!.toLowerCase();
     if (!/^[a-z]{3}$/.test(currency)) throw invalid(`Invalid currency: ${currency}.`, 'currency');
-    const amount = this.amount(params, currency, true)!;
+    const amount = this.amount(params, true)!;
     const automatic = obj(params, 'automatic_payment_methods');
     const types = this.types(params);
     if (automatic && types) {
@@ -205,7 +192,7 @@ export class PaymentIntents {
     }
     const currency = str(params, 'currency')?.toLowerCase();
     if (currency) pi.currency = currency;
-    const amount = this.amount(params, pi.currency, false);
+    const amount = this.amount(params, false);
     if (amount !== undefined) pi.amount = amount;
     const types = this.types(params);
     if (types) {

@@ -15,6 +15,7 @@ import { Refunds } from './refunds';
 import { registerControlRoutes } from './routes-controls';
 import { registerObjectRoutes } from './routes-objects';
 import { registerPaymentRoutes } from './routes-payments';
+import { installParamChecks } from './params/install';
 import { registerStandIn } from './stand-in/routes';
 import { API_VERSION, EmulatorState } from './state';
 import { WebhookEndpoints } from './webhook-endpoints';
@@ -162,6 +163,7 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
     }),
   );
 
+  installParamChecks(app, state);
   registerPaymentRoutes(app, { state, paymentIntents, flow, captures, refunds, disputes });
   registerObjectRoutes(app, { state, customers, methods, endpoints, delivery });
   registerControlRoutes(app, { state, paymentIntents, flow, captures, refunds, disputes, delivery, keys });

@@ -131,14 +131,18 @@ describe('confirming with test payment methods', () => {
   it('carries billing details from payment_method_data and shipping from the PaymentIntent to the charge', async () => {
     const shipping = { name: 'Jenny Rosen', address: { line1: '1 Main St', city: 'Berlin', country: 'DE' } };
     const pi = await create({ shipping });
-    const confirmed = await h.stripe.paymentIntents.confirm(pi.id, {
+    // Raw card numbers come from Stripe.js, with the publishable key and the client secret.
+    const confirmed = await h.browser.paymentIntents.confirm(pi.id, {
+      client_secret: pi.client_secret,
       payment_method_data: {
         type: 'card',
         card: { number: '5555555555554444', exp_month: 4, exp_year: 2031, cvc: '123' },
         billing_details: { name: 'Jenny Rosen', email: 'jenny@example.com' },
-      } as unknown as Stripe.PaymentIntentConfirmParams.PaymentMethodData,
-    });
-    const charge = await h.stripe.charges.retrieve(String(confirmed.latest_charge));
+      },
+    } as unknown as Stripe.PaymentIntentConfirmParams);
+    expect(confirmed.status).toBe('succeeded');
+    const { latest_charge: chargeId } = await h.stripe.paymentIntents.retrieve(pi.id);
+    const charge = await h.stripe.charges.retrieve(String(chargeId));
     expect(charge.payment_method_details?.card).toMatchObject({ brand: 'mastercard', last4: '4444', exp_month: 4 });
     expect(charge.billing_details).toMatchObject({ name: 'Jenny Rosen', email: 'jenny@example.com' });
     expect(charge.shipping).toMatchObject({ name: 'Jenny Rosen', address: { city: 'Berlin' } });
