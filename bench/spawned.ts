@@ -26,7 +26,7 @@ const ticksPerSecond = (() => {
 })();
 
 /** utime + stime of a process, from /proc (Linux). */
-function processCpuMs(pid: number): number {
+export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start at state (field 3).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
