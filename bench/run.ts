@@ -27,8 +27,8 @@ function envCount(name: string, fallback: number): number {
 /** The scale phase: checkouts in the store at the late sample (0 skips it), sample size, cold webhook events. */
 const SCALE = {
   checkouts: envCount('BENCH_SCALE_CHECKOUTS', 10_000),
-  sample: envCount('BENCH_SCALE_SAMPLE', 10),
-  events: envCount('BENCH_SCALE_EVENTS', 200),
+  sample: envCount('BENCH_SCALE_SAMPLE', 20),
+  events: envCount('BENCH_SCALE_EVENTS', 250),
   connections: CONNECTIONS,
 };
 

@@ -3,7 +3,7 @@ import { browserConfirm, counters, resetCounters, stripeFor } from '../processor
 import { quiesce } from '../processor/test/support/wired';
 import { call, checkout, startWorld, type World } from '../processor/test/support/world';
 import { measured, paidCheckouts, type Paid, type PhaseResult } from './phases';
-import { processCpuMs, startSpawnedProcessor, type BenchProcessor } from './spawned';
+import { processCpuMs, processRssMb, startSpawnedProcessor, type BenchProcessor } from './spawned';
 import { isBrowserRoute } from './upstream';
 
 /** What one guest checkout costs, from the shopper's first call until its webhooks are handled. */
@@ -24,6 +24,8 @@ export interface ScaleResult {
   checkouts: number;
   seeded: number;
   seedMs: number;
+  /** Resident memory of the sandbox process after the first sample and after the late one. */
+  sandboxRssMb: [number, number];
   sample: number;
   /** Which checkouts of the sandbox were measured (1-based, inclusive): after a warm-up, and at the end. */
   firstCheckouts: [number, number];
@@ -35,11 +37,14 @@ export interface ScaleResult {
   ratio: { totalMs: number; processorCpuMs: number; sandboxCpuMs: number; upstream: number };
   /** One event per paid checkout, replayed to a processor that never saw them: each needs the order lookup. */
   coldWebhooks: {
-    first: PhaseResult;
-    late: PhaseResult;
+    first: ColdWebhooks;
+    late: ColdWebhooks;
     /** Checkouts in the store at each. */ checkouts: [number, number];
   };
 }
+
+/** The sandbox's CPU per event as well: the throughput of a one-second run varies by tens of percent. */
+export type ColdWebhooks = PhaseResult & { sandboxCpuMsPerRequest: number };
 
 export interface ScaleSettings {
   checkouts: number;
@@ -49,7 +54,7 @@ export interface ScaleSettings {
 }
 
 const WARM_UP = 20;
-const WARM_UP_EVENTS = 10;
+const WARM_UP_EVENTS = 50;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -132,7 +137,12 @@ async function sampleOf(world: World, p: BenchProcessor, n: number, sandboxCpu: 
 }
 
 /** Each paid checkout's `payment_intent.succeeded`, signed for `p` and sent once: a cold processor's work. */
-async function coldWebhooks(world: World, paid: Paid[], connections: number): Promise<PhaseResult> {
+async function coldWebhooks(
+  world: World,
+  paid: Paid[],
+  connections: number,
+  sandboxCpu: () => number,
+): Promise<ColdWebhooks> {
   const p = await startSpawnedProcessor(world);
   try {
     const ours = new Set(paid.map((c) => c.paymentIntentId));
@@ -163,13 +173,15 @@ async function coldWebhooks(world: World, paid: Paid[], connections: number): Pr
         body: payload,
       };
     };
-    return await measured(
+    const before = sandboxCpu();
+    const result = await measured(
       world,
       p,
       'POST /stripe/webhooks (cold processor)',
       { amount: events.length - connections, connections },
       next,
     );
+    return { ...result, sandboxCpuMsPerRequest: round((sandboxCpu() - before) / result.requests, 2) };
   } finally {
     await p.close();
   }
@@ -191,12 +203,13 @@ export async function benchScale(settings: ScaleSettings, log: (message: string)
     for (let i = 0; i < WARM_UP; i++, done++) await oneCheckout(world, p, sandboxCpu);
     log(`scale: ${settings.sample} checkouts on a fresh sandbox`);
     const first = await sampleOf(world, p, settings.sample, sandboxCpu);
+    const rssFirst = processRssMb(sandboxPid);
     done += settings.sample;
     log(`scale: ${settings.events} paid checkouts, their events to a cold processor`);
     const paidFirst = await paidCheckouts(world, p, settings.events);
     done += settings.events;
     await quiesce(world, 120000);
-    const coldFirst = await coldWebhooks(world, paidFirst, settings.connections);
+    const coldFirst = await coldWebhooks(world, paidFirst, settings.connections, sandboxCpu);
 
     const seeded = Math.max(0, settings.checkouts - done - settings.sample);
     const template = first.lastCartId;
@@ -209,10 +222,11 @@ export async function benchScale(settings: ScaleSettings, log: (message: string)
 
     log(`scale: ${settings.sample} checkouts after ${done} checkouts`);
     const late = await sampleOf(world, p, settings.sample, sandboxCpu);
+    const rssLate = processRssMb(sandboxPid);
     log(`scale: ${settings.events} more paid checkouts, their events to a cold processor`);
     const paidLate = await paidCheckouts(world, p, settings.events);
     await quiesce(world, 600000);
-    const coldLate = await coldWebhooks(world, paidLate, settings.connections);
+    const coldLate = await coldWebhooks(world, paidLate, settings.connections, sandboxCpu);
 
     const ratio = (a: number, b: number) => round(b / Math.max(a, 0.001), 2);
     const upstream = (c: CheckoutCost) => c.upstream.commercetools + c.upstream.stripe;
@@ -220,6 +234,7 @@ export async function benchScale(settings: ScaleSettings, log: (message: string)
       checkouts: done + settings.sample,
       seeded,
       seedMs: (seed.body as { ms: number }).ms,
+      sandboxRssMb: [rssFirst, rssLate],
       sample: settings.sample,
       firstCheckouts: [WARM_UP + 1, WARM_UP + settings.sample],
       lateCheckouts: [done + 1, done + settings.sample],

@@ -25,6 +25,12 @@ const ticksPerSecond = (() => {
   }
 })();
 
+/** Resident memory of a process in MB, from /proc (Linux). */
+export function processRssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb ?? 0) / 102.4) / 10;
+}
+
 /** utime + stime of a process, from /proc (Linux). */
 export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,9 +1,15 @@
-/** ISO 4217 minor-unit digits, as the platform uses for cent-precision money. */
+const digitsByCurrency = new Map<string, number>();
+
+/** ISO 4217 minor-unit digits, as the platform uses for cent-precision money (a formatter is costly: kept). */
 export function currencyFractionDigits(currencyCode: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency: currencyCode }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+  let digits = digitsByCurrency.get(currencyCode);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency: currencyCode }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currencyCode, digits);
+  }
+  return digits;
 }
 
 type CentMoney = { centAmount: number; currencyCode: string; fractionDigits: number };

@@ -66,13 +66,22 @@ export async function createCommercetoolsSandbox(
   const tokens = new TokenRegistry(mock.authStore());
   const sessions = new SessionStore();
 
+  // One token for the sandbox's own calls, renewed before it expires: a token per call would grow
+  // the mock's token list, which it searches on every request.
+  let internal: { token: string; renewAtMs: number } | undefined;
+  const internalToken = () => {
+    if (!internal || internal.renewAtMs < Date.now()) {
+      const minted = tokens.mint(SANDBOX_CLIENT_ID, `manage_project:${projectKey}`, 3600);
+      internal = { token: minted.access_token, renewAtMs: Date.now() + 3000_000 };
+    }
+    return internal.token;
+  };
   const api: ApiCall = async (method, path, body) => {
-    const internal = tokens.mint(SANDBOX_CLIENT_ID, `manage_project:${projectKey}`, 3600);
     const res = await app.inject({
       method,
       url: `/${projectKey}${path}`,
       headers: {
-        authorization: `Bearer ${internal.access_token}`,
+        authorization: `Bearer ${internalToken()}`,
         [INTERNAL_HEADER]: '1',
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },

@@ -97,22 +97,26 @@ export function createSandboxStorage(Base: typeof InMemoryStorage, options: { in
       const index = this.indexOf(projectKey, typeId, true);
       if (!index) return super.add(projectKey, typeId, as<never>(obj), params);
       const id = obj.id;
-      index.beginWrite(id, this.isStored(projectKey, typeId, id));
+      const ticket = index.beginWrite(id, this.isStored(projectKey, typeId, id));
+      let written: unknown;
       try {
-        return await super.add(projectKey, typeId, as<never>(obj), params);
+        // Without expansion, the answer is a fresh copy of what was stored.
+        const result = await super.add(projectKey, typeId, as<never>(obj), params);
+        if (!params?.expand?.length) written = result;
+        return result;
       } finally {
-        index.endWrite(id, this.stored(projectKey, typeId, id));
+        index.endWrite(id, ticket, written, () => this.stored(projectKey, typeId, id));
       }
     }
 
     override async delete<RT extends ResourceType>(projectKey: string, typeId: RT, id: string, params: GetParams = {}) {
       const index = this.indexOf(projectKey, typeId, false);
       if (!index) return super.delete(projectKey, typeId, id, params);
-      index.beginWrite(id, this.isStored(projectKey, typeId, id));
+      const ticket = index.beginWrite(id, this.isStored(projectKey, typeId, id));
       try {
         return await super.delete(projectKey, typeId, id, params);
       } finally {
-        index.endWrite(id, this.stored(projectKey, typeId, id));
+        index.endWrite(id, ticket, undefined, () => this.stored(projectKey, typeId, id));
       }
     }
 

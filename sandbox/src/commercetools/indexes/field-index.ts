@@ -40,8 +40,12 @@ export class FieldIndex {
   /** Position of each stored id in the storage's insertion order (the order a scan visits them in). */
   private readonly position = new Map<string, number>();
   private nextPosition = 0;
-  /** Ids whose write is under way: always candidates, so a lookup never misses what the storage holds. */
-  private readonly writing = new Map<string, number>();
+  /**
+   * Ids whose write is under way (how many, and the latest one's ticket): always candidates, so a
+   * lookup never misses what the storage holds.
+   */
+  private readonly writing = new Map<string, { count: number; last: number }>();
+  private tickets = 0;
 
   constructor(paths: readonly string[]) {
     this.patterns = paths.map((p) => p.split('.'));
@@ -58,21 +62,31 @@ export class FieldIndex {
     return path === 'id' || this.patterns.some((steps) => matches(steps, path.split('.')));
   }
 
-  /** Called before a write: the id takes the place in the order that the storage gives it. */
-  beginWrite(id: string, isStored: boolean): void {
-    this.writing.set(id, (this.writing.get(id) ?? 0) + 1);
+  /**
+   * Called before a write: the id takes the place in the order that the storage gives it. Answers
+   * the ticket to end the write with.
+   */
+  beginWrite(id: string, isStored: boolean): number {
+    const ticket = ++this.tickets;
+    this.writing.set(id, { count: (this.writing.get(id)?.count ?? 0) + 1, last: ticket });
     if (!this.position.has(id) || !isStored) {
       if (!isStored) this.position.delete(id);
       this.position.set(id, this.nextPosition++);
     }
+    return ticket;
   }
 
-  /** Called after a write with what the storage holds now (undefined once deleted). */
-  endWrite(id: string, stored: unknown): void {
-    const left = (this.writing.get(id) ?? 1) - 1;
-    if (left > 0) this.writing.set(id, left);
+  /**
+   * Called after a write with what it wrote (undefined for a delete) and a reader of what the
+   * storage holds now: what it wrote is what the storage holds unless another write of the id
+   * overlapped it, and then the storage is read.
+   */
+  endWrite(id: string, ticket: number, written: unknown, read: () => unknown): void {
+    const entry = this.writing.get(id);
+    const alone = entry?.count === 1 && entry.last === ticket;
+    if (entry && entry.count > 1) entry.count--;
     else this.writing.delete(id);
-    this.reindex(id, stored);
+    this.reindex(id, alone && written !== undefined ? written : read());
   }
 
   private reindex(id: string, stored: unknown): void {
