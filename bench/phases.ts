@@ -18,7 +18,7 @@ export interface LoadSettings {
 }
 
 type Session = Awaited<ReturnType<typeof checkout>>;
-type Paid = Session & { paymentReference: string; paymentIntentId: string };
+export type Paid = Session & { paymentReference: string; paymentIntentId: string };
 
 const SETUP_CONCURRENCY = 10;
 
@@ -30,7 +30,7 @@ function queue<T>(items: T[], build: (item: T) => LoadRequest): () => LoadReques
   };
 }
 
-async function measured(
+export async function measured(
   world: World,
   p: BenchProcessor,
   name: string,
@@ -59,7 +59,7 @@ const sessions = (world: World, n: number) =>
   );
 
 /** Checkouts paid by the browser (PaymentIntent confirmed with the publishable key), not yet confirmed to the processor. */
-const paidCheckouts = (world: World, p: BenchProcessor, n: number): Promise<Paid[]> =>
+export const paidCheckouts = (world: World, p: BenchProcessor, n: number): Promise<Paid[]> =>
   pool(
     Array.from({ length: n }, (_, i) => i),
     SETUP_CONCURRENCY,

@@ -1,16 +1,26 @@
 import type { PhaseResult } from './phases';
+import type { ScaleResult } from './scale';
 import type { BundleResult, StartupResult } from './startup';
 import type { UpstreamCount, WallTime } from './upstream';
 
 export interface BenchReport {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
-  settings: { connections: number; amount: number; webhookEvents: number };
+  settings: {
+    connections: number;
+    amount: number;
+    webhookEvents: number;
+    scale: { checkouts: number; sample: number; events: number };
+    /** Whether the sandbox indexed its commercetools storage (SANDBOX_CT_INDEXES). */
+    ctIndexes: boolean;
+  };
   upstream: { withoutOrders: UpstreamCount; withOrders: UpstreamCount };
   wallTime: WallTime;
   load: PhaseResult[];
   startup: StartupResult;
   enabler: BundleResult & { buildError?: string };
+  /** Absent when the phase is skipped (BENCH_SCALE_CHECKOUTS=0). */
+  scale?: ScaleResult;
 }
 
 type Row = [figure: string, value: string, target: string, verdict: string];
@@ -74,6 +84,7 @@ export function rows(r: BenchReport): Row[] {
         'MISS',
       ]);
   }
+  if (r.scale) out.push(...scaleRows(r.scale));
   out.push([
     'processor start (spawn → PROCESSOR_READY, median)',
     `${(r.startup.startMs / 1000).toFixed(2)} s`,
@@ -113,4 +124,64 @@ export function routes(u: UpstreamCount): string {
   lines.push('  by step (ct / stripe):');
   for (const [step, n] of Object.entries(u.bySteps)) lines.push(`    ${step}: ${n.commercetools} / ${n.stripe}`);
   return lines.join('\n');
+}
+
+const SCALE_LIMIT = 1.2;
+
+export function scaleRows(s: ScaleResult): Row[] {
+  const range = ([a, b]: [number, number]) => `${a.toLocaleString('en')}–${b.toLocaleString('en')}`;
+  const at = `checkouts ${range(s.lateCheckouts)} vs ${range(s.firstCheckouts)}`;
+  const pair = (a: number, b: number, unit: string, ratio: number) => `${b} ${unit} vs ${a} ${unit} (${ratio}×)`;
+  const upstream = (c: ScaleResult['first']) => c.upstream.commercetools + c.upstream.stripe;
+  const [coldFirst, coldLate] = [s.coldWebhooks.first, s.coldWebhooks.late];
+  const cold = `${s.coldWebhooks.checkouts
+    .map((n) => n.toLocaleString('en'))
+    .reverse()
+    .join(' vs ')} checkouts in the store`;
+  const coldCpuRatio =
+    Math.round((coldLate.sandboxCpuMsPerRequest / Math.max(coldFirst.sandboxCpuMsPerRequest, 0.01)) * 100) / 100;
+  return [
+    [
+      `checkout wall time, ${at} (median; shopper calls + its webhooks)`,
+      pair(s.first.totalMs, s.late.totalMs, 'ms', s.ratio.totalMs),
+      `≤ ${SCALE_LIMIT}×`,
+      verdict(s.ratio.totalMs <= SCALE_LIMIT),
+    ],
+    [
+      `checkout processor CPU, ${at} (mean)`,
+      pair(s.first.processorCpuMs, s.late.processorCpuMs, 'ms', s.ratio.processorCpuMs),
+      `≤ ${SCALE_LIMIT}×`,
+      verdict(s.ratio.processorCpuMs <= SCALE_LIMIT),
+    ],
+    [
+      `checkout sandbox CPU (commercetools + Stripe emulators), ${at} (mean)`,
+      pair(s.first.sandboxCpuMs, s.late.sandboxCpuMs, 'ms', s.ratio.sandboxCpuMs),
+      `≤ ${SCALE_LIMIT}×`,
+      verdict(s.ratio.sandboxCpuMs <= SCALE_LIMIT),
+    ],
+    [
+      `checkout upstream requests, ${at}`,
+      pair(upstream(s.first), upstream(s.late), 'requests', s.ratio.upstream),
+      `≤ ${SCALE_LIMIT}×`,
+      verdict(s.ratio.upstream <= SCALE_LIMIT),
+    ],
+    [
+      `webhooks to a cold processor (an order lookup per event), ${cold}: throughput, p50`,
+      `${coldLate.perSecond} vs ${coldFirst.perSecond} events/s, ${coldLate.p50Ms} vs ${coldFirst.p50Ms} ms`,
+      '',
+      '',
+    ],
+    [
+      `webhooks to a cold processor, ${cold}: sandbox CPU per event`,
+      `${coldLate.sandboxCpuMsPerRequest} vs ${coldFirst.sandboxCpuMsPerRequest} ms (${coldCpuRatio}×)`,
+      `≤ ${SCALE_LIMIT}×`,
+      verdict(coldCpuRatio <= SCALE_LIMIT),
+    ],
+    [
+      `store filled to ${s.checkouts.toLocaleString('en')} checkouts (${s.seeded.toLocaleString('en')} copies)`,
+      `${(s.seedMs / 1000).toFixed(1)} s; sandbox RSS ${s.sandboxRssMb[1]} MB (${s.sandboxRssMb[0]} MB before)`,
+      '',
+      '',
+    ],
+  ];
 }

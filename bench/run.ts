@@ -6,6 +6,7 @@ import { startWiredProcessor } from '../processor/testing/wired';
 import { startWorld, type World } from '../processor/testing/world';
 import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks } from './phases';
 import { type BenchReport, routes, table } from './report';
+import { benchScale } from './scale';
 import { type BenchProcessor, startSpawnedProcessor } from './spawned';
 import { buildWorkspace, enablerBundle, measureStartup, ROOT } from './startup';
 import { checkoutWallTime, countCheckout } from './upstream';
@@ -13,6 +14,23 @@ import { checkoutWallTime, countCheckout } from './upstream';
 const CONNECTIONS = 10;
 const AMOUNT = 200;
 const WEBHOOK_EVENTS = 1000;
+
+/** A whole number from the environment, or `fallback`. */
+function envCount(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+/** The scale phase: checkouts in the store at the late sample (0 skips it), sample size, cold webhook events. */
+const SCALE = {
+  checkouts: envCount('BENCH_SCALE_CHECKOUTS', 10_000),
+  sample: envCount('BENCH_SCALE_SAMPLE', 20),
+  events: envCount('BENCH_SCALE_EVENTS', 250),
+  connections: CONNECTIONS,
+};
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -88,6 +106,12 @@ async function main(): Promise<void> {
     );
     load.splice(2, 0, capture);
 
+    let scale: BenchReport['scale'];
+    if (SCALE.checkouts > 0) {
+      log(`cost of a checkout at ${SCALE.checkouts} checkouts (own sandbox)`);
+      scale = await benchScale(SCALE, log);
+    }
+
     log('processor start-up and idle memory');
     const startup = await measureStartup({
       ...world.env,
@@ -104,12 +128,19 @@ async function main(): Promise<void> {
         node: process.version,
         platform: process.platform,
       },
-      settings: { connections: CONNECTIONS, amount: AMOUNT, webhookEvents: WEBHOOK_EVENTS },
+      settings: {
+        connections: CONNECTIONS,
+        amount: AMOUNT,
+        webhookEvents: WEBHOOK_EVENTS,
+        scale: SCALE,
+        ctIndexes: process.env.SANDBOX_CT_INDEXES !== 'false',
+      },
       upstream: { withoutOrders, withOrders },
       wallTime,
       load,
       startup,
       enabler,
+      ...(scale ? { scale } : {}),
     };
     const dir = path.join(ROOT, 'bench-results');
     mkdirSync(dir, { recursive: true });

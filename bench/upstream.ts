@@ -16,7 +16,8 @@ export interface UpstreamCount {
 type Step = { commercetools: number; stripe: number };
 
 /** What the browser itself sends to Stripe (Stripe.js): not the processor's upstream traffic. */
-const isBrowserRoute = (route: string) => route === 'POST /v1/payment_intents/:id/confirm' || / \/v3(\/|$)/.test(route);
+export const isBrowserRoute = (route: string) =>
+  route === 'POST /v1/payment_intents/:id/confirm' || / \/v3(\/|$)/.test(route);
 
 const expectStatus = (what: string, res: { status: number; body: unknown }, ok = 200) => {
   if (res.status !== ok) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);

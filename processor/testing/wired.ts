@@ -1,5 +1,6 @@
 import type { Order, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
+import { isDuplicateKey } from '../src/commercetools/port';
 import { HANDLED_EVENTS } from '../src/webhooks/events';
 import { stripeFor } from './stripe';
 import { call, startProcessor, type Processor, type World } from './world';
@@ -26,8 +27,16 @@ export async function startWiredProcessor(
 
 /** What post-deploy creates: the SDK's predefined types for card details and interactions. */
 export async function installConnectorTypes(processor: Processor): Promise<void> {
-  await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedPaymentMethodTypes();
-  await processor.deps.sdk.ctCustomTypeService.createOrUpdatePredefinedInterfaceInteractionType();
+  const types = processor.deps.sdk.ctCustomTypeService;
+  const installs: (() => Promise<unknown>)[] = [
+    () => types.createOrUpdatePredefinedPaymentMethodTypes(),
+    () => types.createOrUpdatePredefinedInterfaceInteractionType(),
+  ];
+  // Processors started together race to create a type, and commercetools refuses the second
+  // creation of a key (DuplicateField): the loser's second try finds the type and updates it.
+  for (const install of installs) {
+    await install().catch((error: unknown) => (isDuplicateKey(error) ? install() : Promise.reject(error)));
+  }
 }
 
 /** Waits until the emulator has no delivery pending (delivered, or out of retries). */

@@ -8,6 +8,8 @@ export interface SandboxEnv {
   exitWithParent: boolean;
   /** Register a webhook endpoint for the processor in the Stripe emulator at start. */
   registerWebhook: boolean;
+  /** Secondary indexes on the emulated commercetools storage; off only to compare with the mock's scans. */
+  ctIndexes: boolean;
   asyncSettleDelayMs?: number;
 }
 
@@ -34,7 +36,10 @@ export function readSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     verbose: env.SANDBOX_VERBOSE === 'true',
     exitWithParent: env.SANDBOX_EXIT_WITH_PARENT === 'true',
     registerWebhook: env.SANDBOX_REGISTER_WEBHOOK === 'true',
+    ctIndexes: env.SANDBOX_CT_INDEXES !== 'false',
   };
+  if (env.SANDBOX_CT_INDEXES && !['true', 'false'].includes(env.SANDBOX_CT_INDEXES))
+    errors.push('SANDBOX_CT_INDEXES must be true or false');
   if (env.SANDBOX_ASYNC_SETTLE_MS) {
     const ms = Number(env.SANDBOX_ASYNC_SETTLE_MS);
     if (!Number.isInteger(ms) || ms < 0) errors.push('SANDBOX_ASYNC_SETTLE_MS must be a number of milliseconds');

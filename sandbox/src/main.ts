@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const ct = await createCommercetoolsSandbox({
     projectKey: env.projectKey,
     logger: env.verbose,
+    indexes: env.ctIndexes,
     sessionMetadata: { processorUrl: env.processorUrl },
   });
   const ctAddress = await ct.app.listen({ host: env.host, port: env.commercetoolsPort });

@@ -6,7 +6,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     orderingCartId?: string;
     orderDraftStates?: { paymentState?: string; shipmentState?: string; orderState?: string };
-    creatingPaymentKey?: string;
   }
 }
 
@@ -112,33 +111,5 @@ export function installOrderRules(app: FastifyInstance, storage: InMemoryStorage
     } finally {
       ordering.delete(cartId);
     }
-  });
-}
-
-/**
- * commercetools refuses a second resource with the same key (400 DuplicateField); the mock
- * does not check payment keys. Creations of one key are serialized so that concurrent ones see it.
- */
-export function installPaymentKeyRule(app: FastifyInstance, storage: InMemoryStorage, projectKey: string): void {
-  const creating = new Set<string>();
-  const path = `/${projectKey}/payments`;
-  app.addHook('preHandler', async (request: FastifyRequest, reply) => {
-    if (request.method !== 'POST' || request.url.split('?')[0] !== path) return;
-    const key = (request.body as { key?: unknown } | undefined)?.key;
-    if (typeof key !== 'string' || key.length === 0) return;
-    const existing = await storage.query(projectKey, 'payment', { where: [`key="${key.replace(/"/g, '')}"`] });
-    if (creating.has(key) || existing.count > 0) {
-      return reply.code(400).send(
-        ctError(400, 'DuplicateField', `A duplicate value '"${key}"' exists for field 'key'.`, {
-          field: 'key',
-          duplicateValue: key,
-        }),
-      );
-    }
-    creating.add(key);
-    request.creatingPaymentKey = key;
-  });
-  app.addHook('onResponse', async (request) => {
-    if (request.creatingPaymentKey) creating.delete(request.creatingPaymentKey);
   });
 }

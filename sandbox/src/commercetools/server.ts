@@ -8,10 +8,13 @@ import {
 } from '../controls/install';
 import { CheckoutDraftError, createCheckout, type CheckoutDraft } from './checkout';
 import { ctError, defaultCtFaultBody } from './errors';
-import { installOrderRules, installPaymentKeyRule } from './orders';
+import { installDraftFields } from './drafts';
+import { installUniqueKeys } from './keys';
+import { installOrderRules } from './orders';
+import { replicateCheckout, ReplicateError } from './replicate';
 import { seedProject, type ApiCall } from './seed';
 import { registerSessionRoutes, SessionStore } from './sessions';
-import { createFixedStorage } from './storage';
+import { createSandboxStorage } from './storage';
 import { installOAuthExtras, TokenRegistry } from './tokens';
 
 export interface CommercetoolsSandboxOptions {
@@ -21,6 +24,8 @@ export interface CommercetoolsSandboxOptions {
   /** Default `processorUrl` and other metadata put on sessions made by the checkout helper. */
   sessionMetadata?: Record<string, unknown>;
   logger?: boolean;
+  /** Secondary indexes for queries and key reads (default on); off, every query scans as the mock does. */
+  indexes?: boolean;
 }
 
 export interface CommercetoolsSandbox {
@@ -49,7 +54,7 @@ export async function createCommercetoolsSandbox(
   // ESM-only package: loaded with a real dynamic import from this CommonJS module.
   const { CommercetoolsMock, InMemoryStorage } = await import('@labdigital/commercetools-mock');
 
-  const storage = createFixedStorage(InMemoryStorage);
+  const storage = createSandboxStorage(InMemoryStorage, { indexes: options.indexes ?? true });
   const mock = new CommercetoolsMock({
     enableAuthentication: true,
     validateCredentials: true,
@@ -61,13 +66,22 @@ export async function createCommercetoolsSandbox(
   const tokens = new TokenRegistry(mock.authStore());
   const sessions = new SessionStore();
 
+  // One token for the sandbox's own calls, renewed before it expires: a token per call would grow
+  // the mock's token list, which it searches on every request.
+  let internal: { token: string; renewAtMs: number } | undefined;
+  const internalToken = () => {
+    if (!internal || internal.renewAtMs < Date.now()) {
+      const minted = tokens.mint(SANDBOX_CLIENT_ID, `manage_project:${projectKey}`, 3600);
+      internal = { token: minted.access_token, renewAtMs: Date.now() + 3000_000 };
+    }
+    return internal.token;
+  };
   const api: ApiCall = async (method, path, body) => {
-    const internal = tokens.mint(SANDBOX_CLIENT_ID, `manage_project:${projectKey}`, 3600);
     const res = await app.inject({
       method,
       url: `/${projectKey}${path}`,
       headers: {
-        authorization: `Bearer ${internal.access_token}`,
+        authorization: `Bearer ${internalToken()}`,
         [INTERNAL_HEADER]: '1',
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
@@ -89,7 +103,8 @@ export async function createCommercetoolsSandbox(
   installLateFaults(app);
   installOAuthExtras(app, tokens, projectKey);
   installOrderRules(app, storage, projectKey);
-  installPaymentKeyRule(app, storage, projectKey);
+  installUniqueKeys(app, storage, projectKey);
+  installDraftFields(app, storage, projectKey);
   registerSessionRoutes(app, {
     prefix: sessionPath,
     projectKey,
@@ -113,6 +128,24 @@ export async function createCommercetoolsSandbox(
       throw err;
     }
   });
+
+  app.post<{ Params: { id: string }; Body: { count?: unknown } | undefined }>(
+    `${CONTROL_PREFIX}/carts/:id/replicate`,
+    async (request, reply) => {
+      const count = request.body?.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100_000) {
+        return reply.code(400).send(ctError(400, 'InvalidInput', 'count must be an integer from 1 to 100000'));
+      }
+      try {
+        return reply.code(201).send(await replicateCheckout(storage, projectKey, request.params.id, count));
+      } catch (err) {
+        if (err instanceof ReplicateError) return reply.code(404).send(ctError(404, 'ResourceNotFound', err.message));
+        throw err;
+      }
+    },
+  );
+
+  app.get(`${CONTROL_PREFIX}/indexes`, async () => storage.indexStats());
 
   app.post<{ Params: { id: string } }>(`${CONTROL_PREFIX}/sessions/:id/expire`, async (request, reply) => {
     const session = sessions.expire(request.params.id);

@@ -39,3 +39,24 @@ export async function clientToken(
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+export type Api = <T = any>(method: string, path: string, json?: unknown) => Promise<JsonResponse<T>>;
+
+/** Calls `{ct}/{projectKey}{path}` with a manage_project token. */
+export async function apiClient(ctUrl: string, projectKey = 'sandbox'): Promise<Api> {
+  const { access_token } = await clientToken(ctUrl);
+  return (method, path, json) =>
+    http(`${ctUrl}/${projectKey}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${access_token}` },
+      ...(json !== undefined ? { json } : {}),
+    });
+}
+
+/** `?where=…` of one or more predicates (and-ed), with more query parameters. */
+export function where(predicates: string | string[], more: Record<string, string | number> = {}): string {
+  const params = new URLSearchParams();
+  for (const p of Array.isArray(predicates) ? predicates : [predicates]) params.append('where', p);
+  for (const [k, v] of Object.entries(more)) params.append(k, String(v));
+  return `?${params.toString()}`;
+}
