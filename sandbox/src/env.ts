@@ -9,6 +9,8 @@ export interface SandboxEnv {
   /** Register a webhook endpoint for the processor in the Stripe emulator at start. */
   registerWebhook: boolean;
   asyncSettleDelayMs?: number;
+  /** Check what the Stripe emulator answers and delivers against Stripe's types (tests turn it on). */
+  validateStripeShapes: boolean;
 }
 
 function port(env: NodeJS.ProcessEnv, key: string, fallback: number, errors: string[]): number {
@@ -34,6 +36,7 @@ export function readSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     verbose: env.SANDBOX_VERBOSE === 'true',
     exitWithParent: env.SANDBOX_EXIT_WITH_PARENT === 'true',
     registerWebhook: env.SANDBOX_REGISTER_WEBHOOK === 'true',
+    validateStripeShapes: ['1', 'true'].includes(env.SANDBOX_STRIPE_VALIDATE_SHAPES ?? ''),
   };
   if (env.SANDBOX_ASYNC_SETTLE_MS) {
     const ms = Number(env.SANDBOX_ASYNC_SETTLE_MS);

@@ -36,6 +36,7 @@ it('npm start brings the sandbox up, prints every URL, and Ctrl-C stops it with 
       JWT_MOCK_PORT: '0',
       PROCESSOR_PORT: '0',
       DEMO_PORT: '0',
+      SANDBOX_STRIPE_VALIDATE_SHAPES: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -29,6 +29,8 @@ export async function startStack(env: Record<string, string>): Promise<Stack> {
       PROCESSOR_PORT: String(processor),
       DEMO_PORT: String(demo),
       LOG_LEVEL: 'warn',
+      // What the Stripe emulator answers and delivers is checked against Stripe's types.
+      SANDBOX_STRIPE_VALIDATE_SHAPES: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
