@@ -1,5 +1,4 @@
 import type Stripe from 'stripe';
-import type { BROWSER_FIELDS } from '../../src/stripe/payment-intent-params';
 
 /**
  * The error object of a failed call as it travels on the wire: stripe-node's raw error without
@@ -15,6 +14,34 @@ type EmulatedObject =
 type EmulatedEvent = Extract<Stripe.Event, { data: { object: EmulatedObject } }>;
 
 /**
+ * The fields of a PaymentIntent a publishable key may read with the client secret (Stripe's
+ * "retrievable with publishable key"); the emulator's `BROWSER_FIELDS` must answer exactly these.
+ */
+type BrowserField =
+  | 'id'
+  | 'object'
+  | 'amount'
+  | 'automatic_payment_methods'
+  | 'canceled_at'
+  | 'cancellation_reason'
+  | 'capture_method'
+  | 'client_secret'
+  | 'confirmation_method'
+  | 'created'
+  | 'currency'
+  | 'description'
+  | 'last_payment_error'
+  | 'livemode'
+  | 'next_action'
+  | 'payment_method'
+  | 'payment_method_types'
+  | 'processing'
+  | 'receipt_email'
+  | 'setup_future_usage'
+  | 'shipping'
+  | 'status';
+
+/**
  * Every shape the Stripe emulator answers or delivers, by schema name: the generator builds one
  * JSON Schema per property from its type. Resources named here are described in full; any other
  * Stripe resource they reach (an Account, a Review...) is one the emulator never produces, and
@@ -23,7 +50,7 @@ type EmulatedEvent = Extract<Stripe.Event, { data: { object: EmulatedObject } }>
 export interface StripeShapes {
   PaymentIntent: Stripe.PaymentIntent;
   /** What a publishable key (with the client secret) sees of a PaymentIntent. */
-  PaymentIntentBrowserView: Pick<Stripe.PaymentIntent, (typeof BROWSER_FIELDS)[number]>;
+  PaymentIntentBrowserView: Pick<Stripe.PaymentIntent, BrowserField>;
   Charge: Stripe.Charge;
   Refund: Stripe.Refund;
   Dispute: Stripe.Dispute;

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import ts from 'typescript';
-
-export type Schema = { [keyword: string]: unknown };
+import type { Schema } from './committed';
 
 /** File that holds the resources the emulator never produces, each checked by its `object` tag only. */
 export const UNEMULATED_FILE = 'unemulated.json';

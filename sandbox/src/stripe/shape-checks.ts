@@ -45,8 +45,11 @@ export function answerSchema(body: unknown, publishable: boolean): string | unde
   return BY_TAG[tag];
 }
 
+/** How every report of a divergence begins (on stderr, in the 500's message). */
+export const DIVERGENCE_REPORT = 'The Stripe emulator built';
+
 const explain = (what: string, d: Divergence) =>
-  `The Stripe emulator built ${what} that Stripe would not send (API 2026-10-28.endive): ${d.path} ${d.message} [${d.schema}: ${d.rule}]. Fix how sandbox/src/stripe builds it; after upgrading stripe, run npm run schemas:stripe -w sandbox.`;
+  `${DIVERGENCE_REPORT} ${what} that Stripe would not send (API 2026-10-28.endive): ${d.path} ${d.message} [${d.schema}: ${d.rule}]. Fix how sandbox/src/stripe builds it; after upgrading stripe, run npm run schemas:stripe -w sandbox.`;
 
 /** Answered (500) instead of an answer, and thrown instead of emitting an event, that diverge. */
 export class ShapeDivergenceError extends StripeApiError {

@@ -38,7 +38,7 @@ function describe(schema: string, error: AjvError): Divergence {
   const at = typeof field === 'string' ? `${error.instancePath}/${field}` : error.instancePath;
   let message = error.message ?? error.keyword;
   if (error.keyword === 'required') message = 'is required but absent';
-  if (error.keyword === 'additionalProperties') message = `is not a field of ${schema} in the stripe package's types`;
+  if (error.keyword === 'additionalProperties') message = "is no field of this object in the stripe package's types";
   if (Array.isArray(params.allowedValues)) {
     const values = params.allowedValues.slice(0, 12).map((v) => JSON.stringify(v));
     message += `: ${values.join(', ')}${params.allowedValues.length > 12 ? ', ...' : ''}`;
@@ -107,27 +107,22 @@ export class ShapeValidators {
   private constructor(private readonly validators: Record<string, Validator>) {}
 
   /** The validators of the committed schemas, compiled once per process. */
-  static load(directory = SCHEMA_DIR): ShapeValidators {
-    if (loaded && directory === SCHEMA_DIR) return loaded;
-    const files = readdirSync(directory)
+  static load(): ShapeValidators {
+    if (loaded) return loaded;
+    const files = readdirSync(SCHEMA_DIR)
       .filter((file) => file.endsWith('.json'))
       .sort();
-    if (!files.includes(ROOTS_FILE)) throw new Error(`No Stripe schemas in ${directory}: run npm run schemas:stripe`);
-    const documents = files.map((file) => readFileSync(path.join(directory, file), 'utf8'));
+    if (!files.includes(ROOTS_FILE)) throw new Error(`No Stripe schemas in ${SCHEMA_DIR}: run npm run schemas:stripe`);
+    const documents = files.map((file) => readFileSync(path.join(SCHEMA_DIR, file), 'utf8'));
     const roots = Object.keys(
       (JSON.parse(documents[files.indexOf(ROOTS_FILE)]!) as { $defs: Record<string, unknown> }).$defs,
     );
-    const validators = new ShapeValidators(compiledValidators(documents, roots));
-    if (directory === SCHEMA_DIR) loaded = validators;
-    return validators;
+    loaded = new ShapeValidators(compiledValidators(documents, roots));
+    return loaded;
   }
 
   roots(): string[] {
     return Object.keys(this.validators);
-  }
-
-  has(root: string): boolean {
-    return Object.hasOwn(this.validators, root);
   }
 
   /** The first way `value` differs from the root schema `root`, or nothing when it conforms. */
