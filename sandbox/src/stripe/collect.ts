@@ -25,7 +25,7 @@ export function collect(
   state.emit('charge.succeeded', charge);
   state.emit('payment_intent.succeeded', pi);
   if (!inBackground) return;
-  state.scheduler.after(0, () => {
+  state.scheduler.soon(() => {
     if (state.charges.get(charge.id) !== charge || charge.balance_transaction) return;
     const before = structuredClone(charge);
     charge.balance_transaction = balanceOf(state, charge, balanceType);

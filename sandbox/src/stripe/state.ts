@@ -16,6 +16,7 @@ export interface RequestInfo {
 /** Timers the emulator sets by itself (async settlement, late refund failures), cleared on reset. */
 export class Scheduler {
   private timers = new Set<NodeJS.Timeout>();
+  private immediates = new Set<NodeJS.Immediate>();
   /** What a task that throws does (by default: throw, as an uncaught error). */
   onError: (error: unknown) => void = (error) => {
     throw error;
@@ -24,22 +25,40 @@ export class Scheduler {
   /** `detach` runs a task outside the API request that scheduled it: the task is Stripe's own move. */
   constructor(private readonly detach: (task: () => void) => void = (task) => task()) {}
 
+  private run(task: () => void): void {
+    try {
+      this.detach(task);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
   after(ms: number, task: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      try {
-        this.detach(task);
-      } catch (error) {
-        this.onError(error);
-      }
+      this.run(task);
     }, ms);
     timer.unref();
     this.timers.add(timer);
   }
 
+  /**
+   * Right after the answer of the request being handled has been written, before the next
+   * request is read: a client that waits for the answer never sees the state in between.
+   */
+  soon(task: () => void): void {
+    const immediate = setImmediate(() => {
+      this.immediates.delete(immediate);
+      this.run(task);
+    });
+    this.immediates.add(immediate);
+  }
+
   clear(): void {
     for (const timer of this.timers) clearTimeout(timer);
+    for (const immediate of this.immediates) clearImmediate(immediate);
     this.timers.clear();
+    this.immediates.clear();
   }
 }
 

@@ -11,7 +11,7 @@ import {
   recordedFingerprint,
   staleStripeSchemas,
 } from '../../scripts/stripe-schemas/committed';
-import { DIVERGENCE_CODE } from '../../src/stripe/shape-checks';
+import { answerSchema, DIVERGENCE_CODE, ShapeChecks } from '../../src/stripe/shape-checks';
 import { ShapeValidators } from '../../src/stripe/shapes';
 import { startEmulator, type EmulatorHarness } from './harness';
 
@@ -133,6 +133,18 @@ describe('an emulator that diverges', () => {
     expect(answer.body.error.divergence).toMatchObject({ schema: 'Event', path: '/data/object/loyalty' });
     expect(answer.body.error.message).toContain('a customer.updated event');
     expect(h.emulator.state.events).toHaveLength(events);
+  });
+
+  it('counts an answer no schema describes as a divergence (a new kind of object needs its schema)', () => {
+    const checks = new ShapeChecks(validators, (message) => reported.push(message));
+    expect(checks.answer({ object: 'payout', id: 'po_1' }, false, 'GET /v1/payouts/:id')).toMatchObject({
+      schema: 'none',
+      rule: 'schema',
+    });
+    expect(checks.divergences).toHaveLength(1);
+    expect(answerSchema({ object: 'list', data: [{ object: 'refund' }] }, false)).toBe('RefundList');
+    expect(answerSchema({ object: 'payment_intent' }, true)).toBe('PaymentIntentBrowserView');
+    expect(answerSchema({ object: 'customer', deleted: true }, false)).toBe('DeletedCustomer');
   });
 
   it('checks errors too', async () => {
