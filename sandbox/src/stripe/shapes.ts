@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import type * as Compile from './shapes-compile';
@@ -59,6 +59,14 @@ function store(file: string, data: string | Buffer): void {
   }
 }
 
+/** Validators compiled from earlier schemas are of no further use. */
+function forgetOthers(keep: string): void {
+  if (!existsSync(CACHE_DIR)) return;
+  for (const file of readdirSync(CACHE_DIR)) {
+    if (!file.startsWith(keep)) rmSync(path.join(CACHE_DIR, file), { force: true });
+  }
+}
+
 const readIfAny = (file: string) => (existsSync(file) ? readFileSync(file) : undefined);
 
 /**
@@ -82,6 +90,7 @@ function compiledValidators(documents: string[], roots: string[]): Record<string
       documents.map((text) => JSON.parse(text) as object),
       roots,
     );
+    forgetOthers(path.basename(base));
     store(`${base}.js`, source);
   }
   const cachedData = readIfAny(`${base}.v8`);
