@@ -35,8 +35,8 @@ export interface Processor {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
-  const [sandbox, jwt] = await Promise.all([startSandbox(), startJwtMock({ CTP_PROJECT_KEY: 'sandbox' })]);
+export async function startWorld(sandboxEnv: Record<string, string> = {}): Promise<World> {
+  const [sandbox, jwt] = await Promise.all([startSandbox(sandboxEnv), startJwtMock({ CTP_PROJECT_KEY: 'sandbox' })]);
   const env = validEnv({
     CTP_AUTH_URL: sandbox.info.commercetools,
     CTP_API_URL: sandbox.info.commercetools,

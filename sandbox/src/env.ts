@@ -11,6 +11,8 @@ export interface SandboxEnv {
   /** Secondary indexes on the emulated commercetools storage; off only to compare with the mock's scans. */
   ctIndexes: boolean;
   asyncSettleDelayMs?: number;
+  /** Check what the Stripe emulator answers and delivers against Stripe's types (tests turn it on). */
+  validateStripeShapes: boolean;
 }
 
 function port(env: NodeJS.ProcessEnv, key: string, fallback: number, errors: string[]): number {
@@ -37,6 +39,7 @@ export function readSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     exitWithParent: env.SANDBOX_EXIT_WITH_PARENT === 'true',
     registerWebhook: env.SANDBOX_REGISTER_WEBHOOK === 'true',
     ctIndexes: env.SANDBOX_CT_INDEXES !== 'false',
+    validateStripeShapes: ['1', 'true'].includes(env.SANDBOX_STRIPE_VALIDATE_SHAPES ?? ''),
   };
   if (env.SANDBOX_CT_INDEXES && !['true', 'false'].includes(env.SANDBOX_CT_INDEXES))
     errors.push('SANDBOX_CT_INDEXES must be true or false');

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const ctAddress = await ct.app.listen({ host: env.host, port: env.commercetoolsPort });
   const stripe = await createStripeEmulator({
     logger: env.verbose,
+    validateShapes: env.validateStripeShapes,
     ...(env.asyncSettleDelayMs !== undefined ? { asyncSettleDelayMs: env.asyncSettleDelayMs } : {}),
   });
   const stripeAddress = await stripe.app.listen({ host: env.host, port: env.stripePort });

@@ -3,6 +3,7 @@
  * leaves no process behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { DIVERGENCE_REPORT } from '../src/stripe/shape-checks';
 import { REPO_ROOT } from '../src/testing/spawn';
 
 function childPids(parent: number): number[] {
@@ -36,6 +37,7 @@ it('npm start brings the sandbox up, prints every URL, and Ctrl-C stops it with 
       JWT_MOCK_PORT: '0',
       PROCESSOR_PORT: '0',
       DEMO_PORT: '0',
+      SANDBOX_STRIPE_VALIDATE_SHAPES: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,4 +79,6 @@ it('npm start brings the sandbox up, prints every URL, and Ctrl-C stops it with 
   start.kill('SIGINT');
   expect(await exited).toBe(0);
   for (const pid of children) expect(alive(pid)).toBe(false);
+  // What post-deploy asked of the Stripe emulator had Stripe's shapes.
+  expect(output).not.toContain(DIVERGENCE_REPORT);
 });

@@ -81,7 +81,8 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
       kind: 'cancel',
       amount: f.charge!.amount - f.charge!.amount_captured,
       id: `${pi.id} canceled (${pi.cancellation_reason ?? 'no reason'})`,
-      automatic: pi.cancellation_reason === 'automatic',
+      // Stripe's own cancels: an expired authorization says `expired`, others `automatic`.
+      automatic: pi.cancellation_reason === 'expired' || pi.cancellation_reason === 'automatic',
     });
 
   const causes: Cause[] = [];

@@ -69,6 +69,7 @@ export class Captures {
     const meta = metadata(params, pi.metadata);
     if (meta) pi.metadata = meta;
     this.state.captureCount.set(pi.id, captures + 1);
+    const before = structuredClone(charge);
     const firstCapture = !charge.captured;
     charge.captured = true;
     charge.amount_captured += amount;
@@ -87,7 +88,8 @@ export class Captures {
       if (charge.payment_method_details?.card?.multicapture)
         charge.payment_method_details.card.multicapture.status = 'unavailable';
     }
-    this.state.emit(firstCapture ? 'charge.captured' : 'charge.updated', charge);
+    if (firstCapture) this.state.emit('charge.captured', charge);
+    else this.state.emitUpdated('charge.updated', charge, before);
     this.state.emit(done ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', pi);
     if (firstCapture) this.flow.onCaptured(charge, this.state.methodOf.get(String(charge.payment_method))!);
     return pi;
@@ -99,10 +101,10 @@ export class Captures {
     return this.release(pi, oneOf(params, 'cancellation_reason', CANCEL_REASONS) ?? null, false);
   }
 
-  /** The authorization ran out (about 7 days for online cards): Stripe cancels the PaymentIntent. */
+  /** The authorization ran out (about 7 days for online cards): Stripe cancels the PaymentIntent, reason `expired`. */
   expire(pi: Stripe.PaymentIntent): Stripe.PaymentIntent {
     if (pi.status !== 'requires_capture') throw unexpectedState(pi, 'expire', ['requires_capture']);
-    return this.release(pi, 'automatic', true);
+    return this.release(pi, 'expired', true);
   }
 
   private release(

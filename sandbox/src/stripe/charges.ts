@@ -1,52 +1,74 @@
+import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { missing } from './errors';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
-import type { Decline, TestMethod } from './test-methods';
+import { idealBank, type Decline, type TestMethod } from './test-methods';
+
+/** 3-D Secure as the charge reports it after a completed challenge (Visa's ECI 05: authenticated). */
+function threeDSecure(): Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure {
+  return {
+    authentication_flow: 'challenge',
+    electronic_commerce_indicator: '05',
+    exemption_indicator: null,
+    result: 'authenticated',
+    result_reason: null,
+    transaction_id: randomUUID(),
+    version: '2.2.0',
+  };
+}
+
+function cardDetails(
+  card: NonNullable<TestMethod['card']>,
+  authenticated: boolean,
+): Stripe.Charge.PaymentMethodDetails.Card {
+  return {
+    amount_authorized: null,
+    authorization_code: '123456',
+    brand: card.brand,
+    checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+    country: card.country,
+    // Only an authenticated payment has an ECI; the card's own is that of its 3-D Secure.
+    electronic_commerce_indicator: authenticated ? '05' : null,
+    exp_month: card.exp_month,
+    exp_year: card.exp_year,
+    fingerprint: `fp${card.last4}${card.brand}`,
+    funding: card.funding,
+    installments: null,
+    last4: card.last4,
+    mandate: null,
+    network: card.brand,
+    network_token: { used: false },
+    network_transaction_id: newId('ntx'),
+    regulated_status: 'unregulated',
+    three_d_secure: authenticated ? threeDSecure() : null,
+    transaction_link_id: null,
+    wallet: null,
+  };
+}
 
 function methodDetails(method: TestMethod, authenticated: boolean): Stripe.Charge.PaymentMethodDetails {
-  const details = { type: method.type } as Stripe.Charge.PaymentMethodDetails;
-  if (method.card) {
-    details.card = {
-      ...method.card,
-      amount_authorized: null,
-      authorization_code: '123456',
-      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
-      fingerprint: `fp${method.card.last4}${method.card.brand}`,
-      installments: null,
-      mandate: null,
-      network: method.card.brand,
-      network_token: { used: false },
-      network_transaction_id: newId('ntx'),
-      regulated_status: 'unregulated',
-      three_d_secure: authenticated
-        ? ({
-            authentication_flow: 'challenge',
-            result: 'authenticated',
-            version: '2.2.0',
-          } as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure)
-        : null,
-      wallet: null,
-    } as Stripe.Charge.PaymentMethodDetails.Card;
-  }
+  const details: Stripe.Charge.PaymentMethodDetails = { type: method.type };
+  if (method.card) details.card = cardDetails(method.card, authenticated);
   if (method.sepa_debit) {
     details.sepa_debit = {
-      ...method.sepa_debit,
+      bank_code: method.sepa_debit.bank_code,
       branch_code: null,
+      country: method.sepa_debit.country,
       fingerprint: `fpsepa${method.sepa_debit.last4}`,
+      last4: method.sepa_debit.last4,
       mandate: newId('mandate'),
     };
   }
   if (method.ideal) {
     details.ideal = {
-      bank: method.ideal.bank,
-      bic: 'INGBNL2A',
+      ...idealBank(method.ideal.bank),
       generated_sepa_debit: null,
       generated_sepa_debit_mandate: null,
       iban_last4: '5264',
       transaction_id: null,
       verified_name: 'Jenny Rosen',
-    } as Stripe.Charge.PaymentMethodDetails.Ideal;
+    };
   }
   return details;
 }

@@ -1,7 +1,9 @@
 import type Stripe from 'stripe';
+import { addressFrom, shippingParam } from './addresses';
 import { invalid, missing } from './errors';
-import { allowOnly, metadata, obj, str, typed, type Params } from './form';
+import { allowOnly, metadata, obj, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
+import { sessionComponents } from './customer-sessions';
 import type { PaymentMethods } from './payment-methods';
 import type { EmulatorState } from './state';
 
@@ -26,7 +28,7 @@ export class Customers {
     const customer: Stripe.Customer = {
       id: newId('cus'),
       object: 'customer',
-      address: (obj(params, 'address') as Stripe.Address | undefined) ?? null,
+      address: params.address === undefined || params.address === '' ? null : addressFrom(obj(params, 'address')),
       balance: 0,
       created: nowSeconds(),
       currency: null,
@@ -42,7 +44,7 @@ export class Customers {
       next_invoice_sequence: 1,
       phone: str(params, 'phone') ?? null,
       preferred_locales: [],
-      shipping: (obj(params, 'shipping') as Stripe.Customer.Shipping | undefined) ?? null,
+      shipping: shippingParam(params) ?? null,
       tax_exempt: 'none',
       test_clock: null,
     };
@@ -56,26 +58,21 @@ export class Customers {
   update(id: string, params: Params): Stripe.Customer {
     allowOnly(params, [...FIELDS.filter((f) => f !== 'payment_method'), 'invoice_settings']);
     const customer = this.get(id);
-    const previous: Record<string, unknown> = {};
+    const before = structuredClone(customer);
     const set = <K extends 'email' | 'name' | 'description' | 'phone'>(field: K) => {
       const value = str(params, field);
-      if (value === undefined) return;
-      previous[field] = customer[field];
-      customer[field] = value;
+      if (value !== undefined) customer[field] = value;
     };
     set('email');
     set('name');
     set('description');
     set('phone');
     const meta = metadata(params, customer.metadata);
-    if (meta) {
-      previous.metadata = customer.metadata;
-      customer.metadata = meta;
-    }
-    const address = obj(params, 'address');
-    if (address) customer.address = address as unknown as Stripe.Address;
-    const shipping = obj(params, 'shipping');
-    if (shipping) customer.shipping = shipping as unknown as Stripe.Customer.Shipping;
+    if (meta) customer.metadata = meta;
+    if (params.address !== undefined)
+      customer.address = params.address === '' ? null : addressFrom(obj(params, 'address'));
+    const shipping = shippingParam(params);
+    if (shipping !== undefined) customer.shipping = shipping;
     const defaultPm = str(obj(params, 'invoice_settings') ?? {}, 'default_payment_method');
     if (defaultPm) {
       if (this.methods.get(defaultPm).customer !== id)
@@ -86,7 +83,7 @@ export class Customers {
         );
       customer.invoice_settings.default_payment_method = defaultPm;
     }
-    this.state.emit('customer.updated', customer, previous);
+    this.state.emitUpdated('customer.updated', customer, before);
     return customer;
   }
 
@@ -107,7 +104,7 @@ export class Customers {
     return {
       object: 'customer_session',
       client_secret: `cuss_secret_${randomToken(40)}`,
-      components: typed(components) as Stripe.CustomerSession.Components,
+      components: sessionComponents(components),
       created: nowSeconds(),
       customer,
       customer_account: null,

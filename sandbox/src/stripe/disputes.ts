@@ -3,38 +3,18 @@ import { DISPUTE_FEE, recordBalance } from './balance';
 import { getCharge } from './charges';
 import { invalid, missing } from './errors';
 import { allowOnly, bool, int, metadata, obj, str, type Params } from './form';
+import { EVIDENCE_FIELDS } from './evidence';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
 
-const EVIDENCE_FIELDS = [
-  'access_activity_log',
-  'billing_address',
-  'cancellation_policy',
-  'cancellation_policy_disclosure',
-  'cancellation_rebuttal',
-  'customer_communication',
-  'customer_email_address',
-  'customer_name',
-  'customer_purchase_ip',
-  'customer_signature',
-  'duplicate_charge_documentation',
-  'duplicate_charge_explanation',
-  'duplicate_charge_id',
-  'product_description',
-  'receipt',
-  'refund_policy',
-  'refund_policy_disclosure',
-  'refund_refusal_explanation',
-  'service_date',
-  'service_documentation',
-  'shipping_address',
-  'shipping_carrier',
-  'shipping_date',
-  'shipping_documentation',
-  'shipping_tracking_number',
-  'uncategorized_file',
-  'uncategorized_text',
-] as const;
+type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
+
+/** Evidence as Stripe shows it before any is given: every field null, no enhanced evidence. */
+function noEvidence(): Stripe.Dispute.Evidence {
+  const fields = Object.fromEntries(EVIDENCE_FIELDS.map((field) => [field, null])) as Record<EvidenceField, null>;
+  return { ...fields, enhanced_evidence: {} };
+}
+
 const CLOSED = ['won', 'lost', 'warning_closed', 'prevented'];
 const NETWORK_REASON: Record<string, string> = { fraudulent: '10.4', product_not_received: '13.1', general: '13.7' };
 
@@ -72,32 +52,34 @@ export class Disputes {
       created: nowSeconds(),
       currency: charge.currency,
       enhanced_eligibility_types: [],
-      evidence: Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, null])) as unknown as Stripe.Dispute.Evidence,
+      evidence: noEvidence(),
       evidence_details: {
         due_by: nowSeconds() + 7 * 86400,
         enhanced_eligibility: {},
         has_evidence: false,
         past_due: false,
         submission_count: 0,
-        submission_method: null,
-      } as unknown as Stripe.Dispute.EvidenceDetails,
+        submission_method: 'not_submitted',
+      },
       intended_submission_method: null,
       is_charge_refundable: inquiry,
       livemode: false,
       metadata: {},
       network_reason_code: NETWORK_REASON[reason] ?? '13.7',
       payment_intent: charge.payment_intent,
-      payment_method_details: card
+      ...(card
         ? {
-            type: 'card',
-            card: {
-              brand: card.brand ?? 'visa',
-              network: card.network ?? card.brand ?? 'visa',
-              case_type: inquiry ? 'inquiry' : 'chargeback',
-              network_reason_code: NETWORK_REASON[reason] ?? '13.7',
+            payment_method_details: {
+              type: 'card',
+              card: {
+                brand: card.brand ?? 'visa',
+                network: card.network ?? card.brand ?? 'visa',
+                case_type: inquiry ? 'inquiry' : 'chargeback',
+                network_reason_code: NETWORK_REASON[reason] ?? '13.7',
+              },
             },
           }
-        : undefined,
+        : {}),
       reason,
       status: inquiry ? 'warning_needs_response' : 'needs_response',
     };
@@ -138,12 +120,13 @@ export class Disputes {
     allowOnly(params, ['expand', 'evidence', 'metadata', 'submit']);
     const dispute = this.get(id);
     this.requireOpen(dispute);
+    const before = structuredClone(dispute);
     const evidence = obj(params, 'evidence');
     if (evidence) {
       for (const [field, value] of Object.entries(evidence)) {
         if (!(EVIDENCE_FIELDS as readonly string[]).includes(field) || typeof value !== 'string')
           throw invalid(`Received unknown parameter: evidence[${field}]`, `evidence[${field}]`, 'parameter_unknown');
-        (dispute.evidence as unknown as Record<string, unknown>)[field] = value;
+        dispute.evidence[field as EvidenceField] = value;
       }
       dispute.evidence_details.has_evidence = true;
     }
@@ -152,17 +135,19 @@ export class Disputes {
     const submit = bool(params, 'submit') ?? true;
     if (evidence && submit) {
       dispute.evidence_details.submission_count += 1;
+      dispute.evidence_details.submission_method = 'manual';
       dispute.status = isInquiry(dispute) ? 'warning_under_review' : 'under_review';
     }
-    this.state.emit('charge.dispute.updated', dispute);
+    this.state.emitUpdated('charge.dispute.updated', dispute, before);
     if (evidence && submit) {
       const magic = dispute.evidence.uncategorized_text;
       if (magic === 'winning_evidence') return this.close(id, 'won');
       if (magic === 'losing_evidence') return this.close(id, 'lost');
       if (magic === 'escalate_inquiry_evidence' && isInquiry(dispute)) {
+        const inquiry = structuredClone(dispute);
         dispute.status = 'needs_response';
         this.withdraw(dispute);
-        this.state.emit('charge.dispute.updated', dispute);
+        this.state.emitUpdated('charge.dispute.updated', dispute, inquiry);
       }
     }
     return dispute;

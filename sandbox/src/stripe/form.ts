@@ -103,13 +103,3 @@ export function allowOnly(params: Params, allowed: readonly string[]): void {
     if (!allowed.includes(name)) throw invalid(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
   }
 }
-
-/** Echoed objects (customer session components...) as JSON: `'true'`/`'false'` back to booleans. */
-export function typed(value: unknown): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (Array.isArray(value)) return value.map(typed);
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typed(v)]));
-  return value;
-}

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
-import { recordBalance } from './balance';
+import { shippingParam } from './addresses';
 import { createCharge, getCharge } from './charges';
+import { collect } from './collect';
 import { declinePayment } from './declines';
 import { invalid, unexpectedState } from './errors';
 import { allowOnly, bool, obj, oneOf, str, type Params } from './form';
@@ -89,8 +90,8 @@ export class PaymentFlow {
     const failOnAction = bool(params, 'error_on_requires_action') ?? false;
     const receiptEmail = str(params, 'receipt_email');
     if (receiptEmail) pi.receipt_email = receiptEmail;
-    const shipping = obj(params, 'shipping');
-    if (shipping) pi.shipping = shipping as unknown as Stripe.PaymentIntent.Shipping;
+    const shipping = shippingParam(params);
+    if (shipping !== undefined) pi.shipping = shipping;
     const sfu = oneOf(params, 'setup_future_usage', ['on_session', 'off_session'] as const);
     if (sfu) pi.setup_future_usage = sfu;
 
@@ -269,24 +270,14 @@ export class PaymentFlow {
     return this.succeeded(pi, charge, method, 'charge');
   }
 
-  /** The whole amount is collected: balance, PaymentIntent succeeded, its events. */
+  /** The whole amount is collected; then dispute test cards are disputed. */
   private succeeded(
     pi: Stripe.PaymentIntent,
     charge: Stripe.Charge,
     method: TestMethod,
     balanceType: 'payment' | 'charge',
   ): Stripe.PaymentIntent {
-    charge.balance_transaction = recordBalance(this.state, {
-      type: balanceType,
-      amount: charge.amount,
-      currency: charge.currency,
-      source: charge.id,
-    }).id;
-    pi.status = 'succeeded';
-    pi.amount_received = pi.amount;
-    this.state.captureCount.set(pi.id, 1);
-    this.state.emit('charge.succeeded', charge);
-    this.state.emit('payment_intent.succeeded', pi);
+    collect(this.state, pi, charge, balanceType);
     this.onCaptured(charge, method);
     return pi;
   }

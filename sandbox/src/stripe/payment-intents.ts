@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { invalid, missing, unexpectedState } from './errors';
+import { shippingParam } from './addresses';
 import { allowOnly, bool, int, list, metadata, obj, oneOf, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
 import type { PaymentFlow } from './payment-flow';
@@ -142,7 +143,7 @@ export class PaymentIntents {
       receipt_email: str(params, 'receipt_email') ?? null,
       review: null,
       setup_future_usage: oneOf(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
-      shipping: (obj(params, 'shipping') as Stripe.PaymentIntent.Shipping | undefined) ?? null,
+      shipping: shippingParam(params) ?? null,
       source: null,
       statement_descriptor: str(params, 'statement_descriptor', { max: 22 }) ?? null,
       statement_descriptor_suffix: str(params, 'statement_descriptor_suffix', { max: 22 }) ?? null,
@@ -210,8 +211,8 @@ export class PaymentIntents {
     if (description !== undefined) pi.description = description;
     const receiptEmail = str(params, 'receipt_email');
     if (receiptEmail !== undefined) pi.receipt_email = receiptEmail;
-    const shipping = obj(params, 'shipping');
-    if (shipping) pi.shipping = shipping as unknown as Stripe.PaymentIntent.Shipping;
+    const shipping = shippingParam(params);
+    if (shipping !== undefined) pi.shipping = shipping;
     const sfu = oneOf(params, 'setup_future_usage', ['on_session', 'off_session'] as const);
     if (sfu) pi.setup_future_usage = sfu;
     const multicapture = this.multicapture(params);

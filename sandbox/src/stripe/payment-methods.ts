@@ -1,18 +1,15 @@
 import type Stripe from 'stripe';
+import { addressFrom } from './addresses';
 import { invalid, missing, StripeApiError } from './errors';
 import { allowOnly, metadata, obj, str, type Params } from './form';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
-import { TEST_CARD_NUMBERS, TEST_IBANS, TEST_METHODS, type TestMethod } from './test-methods';
+import { idealBank, TEST_CARD_NUMBERS, TEST_IBANS, TEST_METHODS, type TestMethod } from './test-methods';
 
-const ADDRESS_FIELDS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const;
-
+/** As Stripe shows them: every field present, an address of nulls when none was given. */
 function billingDetails(params: Params | undefined): Stripe.PaymentMethod.BillingDetails {
-  const address = params ? obj(params, 'address') : undefined;
   return {
-    address: address
-      ? (Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, str(address, f) ?? null])) as unknown as Stripe.Address)
-      : null,
+    address: addressFrom(params ? obj(params, 'address') : undefined),
     email: params ? (str(params, 'email') ?? null) : null,
     name: params ? (str(params, 'name') ?? null) : null,
     phone: params ? (str(params, 'phone') ?? null) : null,
@@ -70,7 +67,7 @@ export function paymentMethodObject(
       generated_from: null,
     };
   }
-  if (method.ideal) pm.ideal = { bank: method.ideal.bank as Stripe.PaymentMethod.Ideal.Bank, bic: 'INGBNL2A' };
+  if (method.ideal) pm.ideal = idealBank(method.ideal.bank);
   return pm;
 }
 
@@ -221,9 +218,10 @@ export class PaymentMethods {
     return pm;
   }
 
-  listFor(customer: string | undefined, type: string | undefined): Stripe.PaymentMethod[] {
+  /** A customer's saved PaymentMethods, optionally of one type. */
+  listFor(customer: string, type: string | undefined): Stripe.PaymentMethod[] {
     return [...this.state.paymentMethods.values()].filter(
-      (pm) => (!customer || pm.customer === customer) && (!type || pm.type === type),
+      (pm) => pm.customer === customer && (!type || pm.type === type),
     );
   }
 }

@@ -155,9 +155,10 @@ export class Refunds {
   update(id: string, params: Params): Stripe.Refund {
     allowOnly(params, ['expand', 'metadata']);
     const refund = this.get(id);
+    const before = structuredClone(refund);
     const meta = metadata(params, refund.metadata ?? {});
     if (meta) refund.metadata = meta;
-    this.state.emit('refund.updated', refund);
+    this.state.emitUpdated('refund.updated', refund, before);
     return refund;
   }
 
@@ -168,6 +169,7 @@ export class Refunds {
       throw invalid(`Refund ${id} cannot change any more (status ${refund.status}).`, 'refund');
     if (outcome === refund.status) return refund;
     const charge = getCharge(this.state, String(refund.charge));
+    const before = structuredClone(refund);
     refund.status = outcome;
     if (outcome === 'failed') {
       refund.failure_reason = 'expired_or_canceled_card';
@@ -181,8 +183,8 @@ export class Refunds {
       charge.refunded = charge.amount_refunded >= charge.amount;
       this.state.emit('refund.failed', refund);
     }
-    this.state.emit('refund.updated', refund);
-    this.state.emit('charge.refund.updated', refund);
+    this.state.emitUpdated('refund.updated', refund, before);
+    this.state.emitUpdated('charge.refund.updated', refund, before);
     return refund;
   }
 

@@ -63,8 +63,12 @@ export function registerObjectRoutes(app: FastifyInstance, deps: ObjectRouteDeps
 
   // Stripe.js creates PaymentMethods with the publishable key from what the shopper entered.
   app.post('/v1/payment_methods', async (request: Req) => methods.createFromRequest(p(request)));
+  // Without `customer` Stripe lists the account's PaymentMethods for Treasury flows, which the
+  // emulator has none of (a customer's saved methods are listed with `customer`, or under
+  // /v1/customers/:id/payment_methods); PaymentMethods attached to no one are never listed.
   app.get('/v1/payment_methods', secretOnly, async (request: Req) => {
-    const items = methods.listFor(str(p(request), 'customer'), str(p(request), 'type'));
+    const customer = str(p(request), 'customer');
+    const items = customer ? methods.listFor(customer, str(p(request), 'type')) : [];
     return paginate(items, p(request), '/v1/payment_methods');
   });
   app.get('/v1/payment_methods/:id', secretOnly, async (request: Req) =>

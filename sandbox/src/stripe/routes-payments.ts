@@ -111,11 +111,12 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
       const params: Params = p(request);
       allowOnly(params, ['description', 'expand', 'metadata']);
       const charge = getCharge(state, idOf(request));
+      const before = structuredClone(charge);
       const meta = metadata(params, charge.metadata);
       if (meta) charge.metadata = meta;
       const description = str(params, 'description');
       if (description !== undefined) charge.description = description;
-      state.emit('charge.updated', charge);
+      state.emitUpdated('charge.updated', charge, before);
       return expand(state, charge, params);
     }),
   );

@@ -16,6 +16,7 @@ import { registerControlRoutes } from './routes-controls';
 import { registerObjectRoutes } from './routes-objects';
 import { registerPaymentRoutes } from './routes-payments';
 import { installParamChecks } from './params/install';
+import { ShapeChecks, ShapeDivergenceError } from './shape-checks';
 import { registerStandIn } from './stand-in/routes';
 import { API_VERSION, EmulatorState } from './state';
 import { WebhookEndpoints } from './webhook-endpoints';
@@ -36,6 +37,14 @@ export interface StripeEmulatorOptions {
    * and refunds of `pm_card_refundFail` fail. Unset: only by control call.
    */
   asyncSettleDelayMs?: number;
+  /**
+   * Check every `/v1/` answer and every event against the schemas generated from the `stripe`
+   * package's types; a divergence is answered as a 500 naming the field and the rule, recorded
+   * (`GET /_sandbox/shapes`) and reported. For tests: off by default, and free when off.
+   */
+  validateShapes?: boolean;
+  /** Where divergences are reported (default: a line on stderr). */
+  onShapeDivergence?: (message: string) => void;
 }
 
 export interface StripeEmulator {
@@ -43,6 +52,8 @@ export interface StripeEmulator {
   state: EmulatorState;
   delivery: Delivery;
   controls: Controls;
+  /** The shape checks, when `validateShapes` is on. */
+  shapes: ShapeChecks | undefined;
   secretKey: string;
   publishableKey: string;
   close(): Promise<void>;
@@ -70,6 +81,14 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
   });
 
   const state = new EmulatorState();
+  const shapes = options.validateShapes ? new ShapeChecks(undefined, options.onShapeDivergence) : undefined;
+  if (shapes) {
+    state.checkEvent = (event) => shapes.event(event);
+    // An event of Stripe's own later moves (timers) was already reported: nothing to answer to.
+    state.scheduler.onError = (error) => {
+      if (!(error instanceof ShapeDivergenceError)) throw error;
+    };
+  }
   const delivery = new Delivery(state, options.webhookRetrySchedule ?? FAST_RETRY_SCHEDULE, options.webhookTimeoutMs);
   state.onEvent((event) => delivery.enqueue(event));
   let baseUrl = 'http://localhost:12111';
@@ -144,6 +163,8 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
   });
   const idempotency = installIdempotency(app, (request) => keyOf(request) ?? 'anonymous');
   installLateFaults(app);
+  shapes?.install(app);
+  app.get(`${CONTROL_PREFIX}/shapes`, async () => ({ validating: !!shapes, divergences: shapes?.divergences ?? [] }));
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof StripeApiError) return reply.code(error.status).send(error.body());
@@ -183,6 +204,7 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
     state,
     delivery,
     controls,
+    shapes,
     secretKey,
     publishableKey,
     close: async () => {

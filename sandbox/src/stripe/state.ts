@@ -16,20 +16,64 @@ export interface RequestInfo {
 /** Timers the emulator sets by itself (async settlement, late refund failures), cleared on reset. */
 export class Scheduler {
   private timers = new Set<NodeJS.Timeout>();
+  private immediates = new Set<NodeJS.Immediate>();
+  /** What a task that throws does (by default: throw, as an uncaught error). */
+  onError: (error: unknown) => void = (error) => {
+    throw error;
+  };
+
+  /** `detach` runs a task outside the API request that scheduled it: the task is Stripe's own move. */
+  constructor(private readonly detach: (task: () => void) => void = (task) => task()) {}
+
+  private run(task: () => void): void {
+    try {
+      this.detach(task);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
 
   after(ms: number, task: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      task();
+      this.run(task);
     }, ms);
     timer.unref();
     this.timers.add(timer);
   }
 
+  /**
+   * Right after the answer of the request being handled has been written, before the next
+   * request is read: a client that waits for the answer never sees the state in between.
+   */
+  soon(task: () => void): void {
+    const immediate = setImmediate(() => {
+      this.immediates.delete(immediate);
+      this.run(task);
+    });
+    this.immediates.add(immediate);
+  }
+
   clear(): void {
     for (const timer of this.timers) clearTimeout(timer);
+    for (const immediate of this.immediates) clearImmediate(immediate);
     this.timers.clear();
+    this.immediates.clear();
   }
+}
+
+/**
+ * The earlier value of each field of `before` that is different in `after`. Whole values, as the
+ * stripe package types `previous_attributes` (`Partial<T>`); a field that did not exist before
+ * has no earlier value and is left out.
+ */
+export function changedFields(before: object, after: object): Record<string, unknown> {
+  const now = after as Record<string, unknown>;
+  const changed: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(before)) {
+    if (JSON.stringify(value) !== JSON.stringify(now[field])) changed[field] = structuredClone(value);
+  }
+  return changed;
 }
 
 /** Everything the emulator knows, in memory. Objects are stored as the API returns them. */
@@ -56,9 +100,12 @@ export class EmulatorState {
   /** The token in a pending challenge's URL: the hosted pages act on the PaymentIntent with it. */
   readonly actionTokens = new Map<string, string>();
 
-  readonly scheduler = new Scheduler();
   readonly requestContext = new AsyncLocalStorage<RequestInfo>();
+  /** Its events carry no `request`, even when an API request set the timer. */
+  readonly scheduler = new Scheduler((task) => this.requestContext.exit(task));
   private listeners: ((event: Stripe.Event) => void)[] = [];
+  /** Called with each event before it is recorded; throws to refuse it (shape checks). */
+  checkEvent: (event: Stripe.Event) => void = () => undefined;
 
   onEvent(listener: (event: Stripe.Event) => void): void {
     this.listeners.push(listener);
@@ -78,9 +125,20 @@ export class EmulatorState {
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
       type,
     } as unknown as Stripe.Event; // a discriminated union keyed by `type`: built generically here
+    this.checkEvent(event);
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  /**
+   * Emits an `*.updated` event whose `data.previous_attributes` hold the earlier value of each
+   * top-level field that changed since `before` (a snapshot taken before the change). Stripe
+   * sends no event for an update that changed nothing; neither does the emulator.
+   */
+  emitUpdated(type: string, object: { id: string; object: string }, before: object): Stripe.Event | undefined {
+    const previous = changedFields(before, object);
+    return Object.keys(previous).length > 0 ? this.emit(type, object, previous) : undefined;
   }
 
   clear(): void {

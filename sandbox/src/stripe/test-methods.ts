@@ -4,6 +4,8 @@
  * in Stripe, each use creates a new `pm_...` with the token's card.
  */
 
+import type Stripe from 'stripe';
+
 export interface Decline {
   code: string;
   /** Only `card_declined` errors carry a decline code. */
@@ -191,3 +193,36 @@ export const TEST_IBANS: Record<string, string> = {
   DE89370400440532013000: 'pm_sepa_debit',
   DE62370400440532013001: 'pm_sepa_debit_fail',
 };
+
+/** iDEAL's banks and their BICs, as Stripe lists them. */
+const IDEAL_BICS: Record<string, Stripe.PaymentMethod.Ideal.Bic> = {
+  abn_amro: 'ABNANL2A',
+  adyen: 'ADYBNL2A',
+  asn_bank: 'ASNBNL21',
+  bunq: 'BUNQNL2A',
+  buut: 'BUUTNL2A',
+  finom: 'FNOMNL22',
+  handelsbanken: 'HANDNL2A',
+  ing: 'INGBNL2A',
+  knab: 'KNABNL2H',
+  mollie: 'MLLENL2A',
+  moneyou: 'MOYONL21',
+  n26: 'NTSBDEB1',
+  nn: 'NNBANL2G',
+  rabobank: 'RABONL2U',
+  regiobank: 'RBRBNL21',
+  revolut: 'REVOLT21',
+  sns_bank: 'SNSBNL2A',
+  triodos_bank: 'TRIONL2U',
+  van_lanschot: 'FVLBNL22',
+  yoursafe: 'BITSNL2A',
+};
+
+/** The bank of an iDEAL payment and its BIC, `null` for a bank iDEAL does not list. */
+export function idealBank(bank: string): {
+  bank: Stripe.PaymentMethod.Ideal.Bank | null;
+  bic: Stripe.PaymentMethod.Ideal.Bic | null;
+} {
+  const bic = IDEAL_BICS[bank];
+  return bic ? { bank, bic } : { bank: null, bic: null };
+}

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { invalid, missing } from './errors';
 import { allowOnly, bool, list, metadata, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
-import { API_VERSION, type EmulatorState, type StoredEndpoint } from './state';
+import type { EmulatorState, StoredEndpoint } from './state';
 
 /** Stripe accepts at most this many endpoints per account in test mode. */
 const MAX_ENDPOINTS = 16;
@@ -62,7 +62,8 @@ export class WebhookEndpoints {
     const endpoint: StoredEndpoint = {
       id: newId('we'),
       object: 'webhook_endpoint',
-      api_version: apiVersion ?? API_VERSION,
+      // Without one, the endpoint gets events in the account's default version and shows none.
+      api_version: apiVersion ?? null,
       application: null,
       created: nowSeconds(),
       description: str(params, 'description') ?? null,

@@ -92,15 +92,48 @@ export interface SandboxUrls {
   stripeWebhookSecret?: string;
 }
 
-/** The whole sandbox on free ports. */
-export function startSandbox(env: Record<string, string> = {}): Promise<SpawnedService<SandboxUrls>> {
-  return spawnService<SandboxUrls>({
+/** What the Stripe emulator answered or delivered that the stripe package's types do not allow. */
+async function stripeDivergences(stripeUrl: string): Promise<unknown[]> {
+  try {
+    const res = await fetch(`${stripeUrl}/_sandbox/shapes`, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return [];
+    return ((await res.json()) as { divergences?: unknown[] }).divergences ?? [];
+  } catch {
+    return []; // already gone: its output says why
+  }
+}
+
+/**
+ * The whole sandbox on free ports. The Stripe emulator checks everything it answers and delivers
+ * against the stripe package's types (a divergence is answered as a 500), and `stop()` fails
+ * when any divergence was seen, so that no test passes on a shape Stripe would not send.
+ */
+export async function startSandbox(env: Record<string, string> = {}): Promise<SpawnedService<SandboxUrls>> {
+  const sandbox = await spawnService<SandboxUrls>({
     name: 'sandbox',
     script: 'sandbox/src/main.ts',
     readyPrefix: 'SANDBOX_READY',
     root: SERVICES_ROOT,
-    env: { SANDBOX_CT_PORT: '0', SANDBOX_STRIPE_PORT: '0', SANDBOX_EXIT_WITH_PARENT: 'true', ...env },
+    env: {
+      SANDBOX_CT_PORT: '0',
+      SANDBOX_STRIPE_PORT: '0',
+      SANDBOX_EXIT_WITH_PARENT: 'true',
+      SANDBOX_STRIPE_VALIDATE_SHAPES: '1',
+      ...env,
+    },
   });
+  return {
+    ...sandbox,
+    stop: async () => {
+      const divergences = await stripeDivergences(sandbox.info.stripe);
+      await sandbox.stop();
+      if (divergences.length > 0) {
+        throw new Error(
+          `The Stripe emulator diverged from the stripe package's types:\n${JSON.stringify(divergences, null, 2)}`,
+        );
+      }
+    },
+  };
 }
 
 export interface JwtMockInfo {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { DIVERGENCE_REPORT } from '../../src/stripe/shape-checks';
 import { REPO_ROOT } from '../../src/testing/spawn';
 
 const freePort = () =>
@@ -29,6 +30,8 @@ export async function startStack(env: Record<string, string>): Promise<Stack> {
       PROCESSOR_PORT: String(processor),
       DEMO_PORT: String(demo),
       LOG_LEVEL: 'warn',
+      // What the Stripe emulator answers and delivers is checked against Stripe's types.
+      SANDBOX_STRIPE_VALIDATE_SHAPES: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +44,9 @@ export async function startStack(env: Record<string, string>): Promise<Stack> {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     await exited;
+    // The sandbox reports each shape divergence of its Stripe emulator on stderr.
+    const divergences = output.split('\n').filter((line) => line.includes(DIVERGENCE_REPORT));
+    if (divergences.length > 0) throw new Error(`The Stripe emulator diverged:\n${divergences.join('\n')}`);
   };
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -91,7 +91,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export async function startStandIn(): Promise<StandInHarness> {
-  const emulator = await createStripeEmulator();
+  const emulator = await createStripeEmulator({ validateShapes: true });
   const emulatorUrl = await emulator.app.listen({ port: 0, host: '127.0.0.1' });
   const stripeJs = readFileSync(require.resolve('@stripe/stripe-js/dist/index.mjs'), 'utf8');
   const shop = http.createServer((req, res) => {
@@ -149,7 +149,10 @@ export async function startStandIn(): Promise<StandInHarness> {
     async close() {
       await browser?.close();
       await new Promise<void>((resolve) => shop.close(() => resolve()));
+      const divergences = emulator.shapes?.divergences ?? [];
       await emulator.close();
+      if (divergences.length > 0)
+        throw new Error(`The emulator diverged from Stripe's types:\n${JSON.stringify(divergences, null, 2)}`);
     },
   };
 }

@@ -146,10 +146,10 @@ describe('releasing an authorization', () => {
     });
   });
 
-  it('an authorization that expires cancels the PaymentIntent (cancellation_reason automatic)', async () => {
+  it('an authorization that expires cancels the PaymentIntent (cancellation_reason expired)', async () => {
     const pi = await authorize();
     const expired = await h.control(`/payment_intents/${pi.id}/expire`);
-    expect(expired.body).toMatchObject({ status: 'canceled', cancellation_reason: 'automatic' });
+    expect(expired.body).toMatchObject({ status: 'canceled', cancellation_reason: 'expired' });
     expect(await eventTypes(h, pi.id)).toContain('charge.expired');
     expect((await h.control(`/payment_intents/${pi.id}/expire`)).status).toBe(400);
   });

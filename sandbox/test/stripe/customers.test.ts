@@ -25,6 +25,30 @@ describe('customers and customer sessions', () => {
     expect(await stripeError(h.stripe.customers.retrieve(customer.id))).toMatchObject({ statusCode: 404 });
   });
 
+  it('shows addresses and shipping with every field: null where none was given', async () => {
+    const customer = await h.stripe.customers.create({
+      address: { line1: 'Unter den Linden 1', country: 'DE' },
+      shipping: { name: 'Jenny', address: { city: 'Berlin' } },
+    });
+    expect(customer.address).toEqual({
+      city: null,
+      country: 'DE',
+      line1: 'Unter den Linden 1',
+      line2: null,
+      postal_code: null,
+      state: null,
+    });
+    expect(customer.shipping).toEqual({
+      name: 'Jenny',
+      address: { city: 'Berlin', country: null, line1: null, line2: null, postal_code: null, state: null },
+      carrier: null,
+      phone: null,
+      tracking_number: null,
+    });
+    const updated = await h.stripe.customers.update(customer.id, { shipping: '' as never });
+    expect(updated.shipping).toBeNull();
+  });
+
   it('refuses a malformed search query', async () => {
     expect(await stripeError(h.stripe.customers.search({ query: 'metadata[oops' }))).toMatchObject({
       statusCode: 400,
@@ -44,6 +68,26 @@ describe('customers and customer sessions', () => {
       components: { payment_element: { enabled: true } },
     });
     expect(session.client_secret).toMatch(/^cuss_secret_/);
+    // Every component, each field of the enabled one with Stripe's defaults.
+    expect(session.components).toEqual({
+      active_entitlements: { enabled: false },
+      buy_button: { enabled: false },
+      customer_portal: { enabled: false },
+      customer_sheet: { enabled: false, features: null },
+      mobile_payment_element: { enabled: false, features: null },
+      payment_element: {
+        enabled: true,
+        features: {
+          payment_method_allow_redisplay_filters: ['always'],
+          payment_method_redisplay: 'disabled',
+          payment_method_redisplay_limit: 3,
+          payment_method_remove: 'disabled',
+          payment_method_save: 'disabled',
+          payment_method_save_usage: null,
+        },
+      },
+      pricing_table: { enabled: false },
+    });
     expect(
       await stripeError(
         h.stripe.customerSessions.create({ customer: 'cus_nope', components: { payment_element: { enabled: true } } }),
@@ -66,6 +110,8 @@ describe('payment methods', () => {
     expect(attached.customer).toBe(customer.id);
     expect((await h.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([pm.id]);
     expect((await h.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data).toHaveLength(1);
+    // Without a customer Stripe lists only PaymentMethods for Treasury flows: none here.
+    expect(await h.stripe.paymentMethods.list()).toMatchObject({ object: 'list', data: [], has_more: false });
     expect((await h.stripe.paymentMethods.detach(pm.id)).customer).toBeNull();
     const declining = await h.stripe.paymentMethods.create({
       type: 'card',

@@ -14,7 +14,12 @@ export interface EmulatorHarness {
 }
 
 export async function startEmulator(options: StripeEmulatorOptions = {}): Promise<EmulatorHarness> {
-  const emulator = await createStripeEmulator({ webhookRetrySchedule: [100, 200, 400], ...options });
+  // Every answer and event is checked against the stripe package's types (a divergence is a 500).
+  const emulator = await createStripeEmulator({
+    webhookRetrySchedule: [100, 200, 400],
+    validateShapes: true,
+    ...options,
+  });
   const url = await emulator.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = new URL(url);
   const client = (key: string) =>
@@ -38,7 +43,13 @@ export async function startEmulator(options: StripeEmulatorOptions = {}): Promis
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
-    close: () => emulator.close(),
+    close: async () => {
+      const divergences = emulator.shapes?.divergences ?? [];
+      await emulator.close();
+      // A divergence was already answered as a 500; this also catches one nobody looked at.
+      if (divergences.length > 0)
+        throw new Error(`The emulator diverged from Stripe's types:\n${JSON.stringify(divergences, null, 2)}`);
+    },
   };
 }
 

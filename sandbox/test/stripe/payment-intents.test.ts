@@ -177,6 +177,8 @@ describe('confirming with test payment methods', () => {
       'payment_intent.payment_failed',
       'charge.succeeded',
       'payment_intent.succeeded',
+      // automatic_async (the default): the balance transaction comes with a later charge.updated
+      'charge.updated',
     ]);
   });
 
@@ -232,6 +234,7 @@ describe('confirming with test payment methods', () => {
       'payment_intent.requires_action',
       'charge.succeeded',
       'payment_intent.succeeded',
+      'charge.updated',
     ]);
   });
 

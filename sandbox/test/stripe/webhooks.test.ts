@@ -275,6 +275,12 @@ describe('webhook endpoints', () => {
     await expect(h.stripe.webhookEndpoints.retrieve(created.id)).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('created without an API version, shows api_version null (events then follow the account default)', async () => {
+    const created = await h.stripe.webhookEndpoints.create({ url: 'https://example.test/hook', enabled_events: ['*'] });
+    expect(created.api_version).toBeNull();
+    expect((await h.stripe.webhookEndpoints.retrieve(created.id)).api_version).toBeNull();
+  });
+
   it('refuses an invalid URL or an empty event list', async () => {
     await expect(h.stripe.webhookEndpoints.create({ url: 'not a url', enabled_events: ['*'] })).rejects.toMatchObject({
       statusCode: 400,

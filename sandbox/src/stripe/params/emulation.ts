@@ -27,9 +27,14 @@ const isMapEntry = (leaf: Leaf): boolean => leaf.path.endsWith('[*]') || leaf.pa
  * Refuses, with 400 `parameter_not_emulated`, the first value Stripe would accept but the
  * emulator would not act on: a parameter no entry of `emulated` covers, a value outside an
  * entry's list, or (on a call that changes an existing object, `changes`) an empty value that
- * would unset something the emulator leaves as it is.
+ * would unset something the emulator leaves as it is (anything but metadata and `unsets`).
  */
-export function requireEmulated(leaves: readonly Leaf[], emulated: readonly string[], changes: boolean): void {
+export function requireEmulated(
+  leaves: readonly Leaf[],
+  emulated: readonly string[],
+  changes: boolean,
+  unsets: readonly string[] = [],
+): void {
   for (const leaf of leaves) {
     const covered = [...ALWAYS, ...emulated].some((entry) => covers(entry, leaf));
     if (!covered) {
@@ -43,7 +48,7 @@ export function requireEmulated(leaves: readonly Leaf[], emulated: readonly stri
           : `${leaf.param} is a real Stripe parameter the sandbox does not emulate.`,
       );
     }
-    if (changes && leaf.value === '' && !isMapEntry(leaf)) {
+    if (changes && leaf.value === '' && !isMapEntry(leaf) && !unsets.includes(leaf.path)) {
       throw notEmulated(
         leaf.param,
         `Unsetting ${leaf.param} (an empty value) is real Stripe behaviour the sandbox does not emulate.`,

@@ -1,3 +1,5 @@
+import { EVIDENCE_FIELDS } from '../evidence';
+
 /**
  * Every `/v1` endpoint the emulator serves, the `stripe` package's params interface that says what
  * Stripe accepts there, and what of it the emulator acts on.
@@ -14,6 +16,8 @@ export interface EndpointSpec {
   /** The params interface of the `stripe` package (`Stripe.<name>`) for this call. */
   params: string;
   emulated: readonly string[];
+  /** Parameters whose empty value the emulator does unset (besides metadata entries). */
+  unsets?: readonly string[];
   /**
    * What Stripe.js sends with the publishable key beyond the published parameters (the OpenAPI
    * spec, and so the types, leave them out), in the schema's kind notation. Only browser calls
@@ -54,35 +58,6 @@ const CONFIRMING = [
   'setup_future_usage',
   'shipping',
   'use_stripe_sdk',
-];
-const EVIDENCE = [
-  'access_activity_log',
-  'billing_address',
-  'cancellation_policy',
-  'cancellation_policy_disclosure',
-  'cancellation_rebuttal',
-  'customer_communication',
-  'customer_email_address',
-  'customer_name',
-  'customer_purchase_ip',
-  'customer_signature',
-  'duplicate_charge_documentation',
-  'duplicate_charge_explanation',
-  'duplicate_charge_id',
-  'product_description',
-  'receipt',
-  'refund_policy',
-  'refund_policy_disclosure',
-  'refund_refusal_explanation',
-  'service_date',
-  'service_documentation',
-  'shipping_address',
-  'shipping_carrier',
-  'shipping_date',
-  'shipping_documentation',
-  'shipping_tracking_number',
-  'uncategorized_file',
-  'uncategorized_text',
 ];
 
 /** Card details Stripe.js sends from the Payment Element (a secret key may not send raw card numbers). */
@@ -170,7 +145,7 @@ export const ENDPOINTS: Readonly<Record<string, EndpointSpec>> = {
   'GET /v1/disputes/:id': { params: 'DisputeRetrieveParams', emulated: [] },
   'POST /v1/disputes/:id': {
     params: 'DisputeUpdateParams',
-    emulated: [...EVIDENCE.map((field) => `evidence[${field}]`), 'metadata', 'submit'],
+    emulated: [...EVIDENCE_FIELDS.map((field) => `evidence[${field}]`), 'metadata', 'submit'],
   },
   'POST /v1/disputes/:id/close': { params: 'DisputeCloseParams', emulated: [] },
 
@@ -197,6 +172,7 @@ export const ENDPOINTS: Readonly<Record<string, EndpointSpec>> = {
       'phone',
       'shipping',
     ],
+    unsets: ['address', 'shipping'],
   },
   'DELETE /v1/customers/:id': { params: 'CustomerDeleteParams', emulated: [] },
   'GET /v1/customers/:id/payment_methods': {

@@ -49,7 +49,12 @@ function check(endpoint: Endpoint, request: FastifyRequest, state: EmulatorState
   const params = Object.fromEntries(Object.entries(paramsOf(request)).filter(([name]) => !AUTH_PARAMS.includes(name)));
   const browser = request.stripeKey?.kind === 'publishable';
   const leaves = validateParams(browser ? endpoint.browserTable : endpoint.table, params);
-  requireEmulated(leaves, browser ? endpoint.browserEmulated : endpoint.spec.emulated, endpoint.changes);
+  requireEmulated(
+    leaves,
+    browser ? endpoint.browserEmulated : endpoint.spec.emulated,
+    endpoint.changes,
+    endpoint.spec.unsets,
+  );
   const id = (request.params as Record<string, string> | undefined)?.id ?? '';
   for (const rules of [FORMAT_RULES, MONEY_RULES]) rules[endpoint.name]?.(params, { id, state });
 }
