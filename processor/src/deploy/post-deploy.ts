@@ -76,8 +76,12 @@ async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanI
   };
 
   if (!existing) return create([`url ${url}`, `${events.length} events`, `API version ${STRIPE_API_VERSION}`]);
-  if (existing.api_version && existing.api_version !== STRIPE_API_VERSION) {
-    return create([`API version ${existing.api_version} → ${STRIPE_API_VERSION} (fixed at creation)`]);
+  // No API version (null) means the account's default, which the dashboard can change: the
+  // events would then arrive in another shape. The version is fixed at creation.
+  if (existing.api_version !== STRIPE_API_VERSION) {
+    return create([
+      `API version ${existing.api_version ?? 'of the account (unpinned)'} → ${STRIPE_API_VERSION} (fixed at creation)`,
+    ]);
   }
   const stored = await store.read();
   if (!config.stripe.webhookSigningSecret && stored?.endpointId !== existing.id) {

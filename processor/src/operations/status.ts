@@ -129,8 +129,10 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
         ...(ours.status !== 'enabled' ? [`endpoint is ${ours.status}`] : []),
         ...(ours.url !== url ? [`url ${ours.url}, expected ${url}`] : []),
         ...(missing.length > 0 ? [`missing events: ${missing.join(', ')}`] : []),
-        ...(ours.api_version && ours.api_version !== STRIPE_API_VERSION
-          ? [`API version ${ours.api_version}, expected ${STRIPE_API_VERSION}`]
+        ...(ours.api_version !== STRIPE_API_VERSION
+          ? [
+              `API version ${ours.api_version ?? 'of the account (unpinned)'}, expected ${STRIPE_API_VERSION}: run post-deploy`,
+            ]
           : []),
       ];
       return {

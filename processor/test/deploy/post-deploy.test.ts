@@ -143,6 +143,31 @@ describe('post-deploy and pre-undeploy against the sandbox', () => {
     expect(fixed.enabled_events).toHaveLength(HANDLED_EVENTS.length);
   });
 
+  it('D10 D23: an endpoint of the connector made without an API version (the account default) is recreated at the pinned one', async () => {
+    const stripe = stripeFor(world);
+    const [before] = await ownEndpoints();
+    const unpinned = await stripe.webhookEndpoints.create({
+      url: before!.url,
+      enabled_events: [...HANDLED_EVENTS],
+      metadata: before!.metadata,
+    });
+    await stripe.webhookEndpoints.del(before!.id);
+    expect(unpinned.api_version).toBeNull();
+    // Its signing secret is known (set by hand): only the API version is wrong.
+    const report = await postDeploy(
+      deployDeps({
+        CONNECT_SERVICE_URL: `http://127.0.0.1:${port}`,
+        STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_made_by_hand',
+      }),
+    );
+    expect(report.items[0]).toMatchObject({
+      action: 'recreate',
+      changes: [expect.stringContaining('2026-10-28.endive')],
+    });
+    const endpoints = await ownEndpoints();
+    expect(endpoints.map((e) => [e.id === unpinned.id, e.api_version])).toEqual([[false, '2026-10-28.endive']]);
+  });
+
   it('D10: a failing Stripe or commercetools call exits non-zero with the reason', () => {
     const env = {
       ...process.env,

@@ -76,6 +76,25 @@ describe('GET /operations/status (D13)', () => {
     });
   });
 
+  it('D13 D23: an endpoint without a pinned API version is reported, with what to run', async () => {
+    const serviceUrl = 'https://connector.example.test';
+    const stripe = stripeFor(world);
+    const unpinned = await stripe.webhookEndpoints.create({
+      url: `${serviceUrl}/stripe/webhooks`,
+      enabled_events: [...HANDLED_EVENTS],
+      metadata: endpointMetadata('sandbox'),
+    });
+    try {
+      const res = await statusOf({ CONNECT_SERVICE_URL: serviceUrl });
+      expect(res.body.checks.find((c: { name: string }) => c.name === 'Stripe webhook endpoint')).toMatchObject({
+        status: 'DOWN',
+        message: expect.stringMatching(/unpinned.*run post-deploy/),
+      });
+    } finally {
+      await stripe.webhookEndpoints.del(unpinned.id);
+    }
+  });
+
   it('D13: 503 when the Stripe key is wrong', async () => {
     const res = await statusOf({ STRIPE_SECRET_KEY: 'sk_test_wrong_key_123' });
     expect(res.status).toBe(503);
