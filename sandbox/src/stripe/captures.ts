@@ -2,10 +2,9 @@ import type Stripe from 'stripe';
 import { recordBalance } from './balance';
 import { getCharge } from './charges';
 import { invalid, StripeApiError, unexpectedState } from './errors';
-import { allowOnly, bool, int, metadata, oneOf, type Params } from './form';
+import { bool, int, metadata, oneOf, type Params } from './form';
 import { nowSeconds } from './ids';
 import type { PaymentFlow } from './payment-flow';
-import { COMMON } from './payment-intent-params';
 import type { Refunds } from './refunds';
 import type { EmulatorState } from './state';
 
@@ -30,14 +29,6 @@ export class Captures {
   ) {}
 
   capture(pi: Stripe.PaymentIntent, params: Params): Stripe.PaymentIntent {
-    allowOnly(params, [
-      ...COMMON,
-      'amount_to_capture',
-      'final_capture',
-      'metadata',
-      'statement_descriptor',
-      'statement_descriptor_suffix',
-    ]);
     if (pi.status !== 'requires_capture') throw unexpectedState(pi, 'capture', ['requires_capture']);
     const amount = int(params, 'amount_to_capture', { min: 1 }) ?? pi.amount_capturable;
     if (amount > pi.amount_capturable) {
@@ -96,7 +87,6 @@ export class Captures {
   }
 
   cancel(pi: Stripe.PaymentIntent, params: Params): Stripe.PaymentIntent {
-    allowOnly(params, [...COMMON, 'cancellation_reason']);
     if (!CANCELABLE.includes(pi.status)) throw unexpectedState(pi, 'cancel', CANCELABLE);
     return this.release(pi, oneOf(params, 'cancellation_reason', CANCEL_REASONS) ?? null, false);
   }

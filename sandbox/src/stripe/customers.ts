@@ -1,13 +1,11 @@
 import type Stripe from 'stripe';
 import { addressFrom, shippingParam } from './addresses';
 import { invalid, missing } from './errors';
-import { allowOnly, metadata, obj, str, type Params } from './form';
+import { metadata, obj, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
 import { sessionComponents } from './customer-sessions';
 import type { PaymentMethods } from './payment-methods';
 import type { EmulatorState } from './state';
-
-const FIELDS = ['address', 'description', 'email', 'expand', 'metadata', 'name', 'payment_method', 'phone', 'shipping'];
 
 /** Customers and customer sessions (what the Payment Element needs to show saved methods). */
 export class Customers {
@@ -23,7 +21,6 @@ export class Customers {
   }
 
   create(params: Params): Stripe.Customer {
-    allowOnly(params, [...FIELDS, 'invoice_settings', 'preferred_locales']);
     const email = str(params, 'email', { max: 512 });
     const customer: Stripe.Customer = {
       id: newId('cus'),
@@ -56,7 +53,6 @@ export class Customers {
   }
 
   update(id: string, params: Params): Stripe.Customer {
-    allowOnly(params, [...FIELDS.filter((f) => f !== 'payment_method'), 'invoice_settings']);
     const customer = this.get(id);
     const before = structuredClone(customer);
     const set = <K extends 'email' | 'name' | 'description' | 'phone'>(field: K) => {
@@ -96,7 +92,6 @@ export class Customers {
   }
 
   createSession(params: Params): Stripe.CustomerSession {
-    allowOnly(params, ['components', 'customer', 'expand']);
     const customer = str(params, 'customer', { required: true })!;
     this.get(customer);
     const components = obj(params, 'components');

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { DISPUTE_FEE, recordBalance } from './balance';
 import { getCharge } from './charges';
 import { invalid, missing } from './errors';
-import { allowOnly, bool, int, metadata, obj, str, type Params } from './form';
+import { bool, int, metadata, obj, str, type Params } from './form';
 import { EVIDENCE_FIELDS } from './evidence';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
@@ -117,7 +117,6 @@ export class Disputes {
 
   /** `POST /v1/disputes/:id`: evidence, metadata, and with `submit` the response to the bank. */
   update(id: string, params: Params): Stripe.Dispute {
-    allowOnly(params, ['expand', 'evidence', 'metadata', 'submit']);
     const dispute = this.get(id);
     this.requireOpen(dispute);
     const before = structuredClone(dispute);

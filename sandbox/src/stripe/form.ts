@@ -96,10 +96,3 @@ export function metadata(params: Params, current: Record<string, string> = {}): 
 export function expandList(params: Params): string[] {
   return list(params, 'expand') ?? [];
 }
-
-/** Stripe refuses parameters it does not know (400 `parameter_unknown`). */
-export function allowOnly(params: Params, allowed: readonly string[]): void {
-  for (const name of Object.keys(params)) {
-    if (!allowed.includes(name)) throw invalid(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
-  }
-}

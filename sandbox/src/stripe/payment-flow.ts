@@ -4,9 +4,9 @@ import { createCharge, getCharge } from './charges';
 import { collect } from './collect';
 import { declinePayment } from './declines';
 import { invalid, unexpectedState } from './errors';
-import { allowOnly, bool, obj, oneOf, str, type Params } from './form';
+import { bool, obj, oneOf, str, type Params } from './form';
 import { randomToken } from './ids';
-import { CAPTURE_METHODS, CONFIRM_PARAMS } from './payment-intent-params';
+import { CAPTURE_METHODS } from './payment-intent-params';
 import type { PaymentMethods } from './payment-methods';
 import type { EmulatorState } from './state';
 import type { Decline, TestMethod } from './test-methods';
@@ -43,7 +43,6 @@ export class PaymentFlow {
   ) {}
 
   confirm(pi: Stripe.PaymentIntent, params: Params): Stripe.PaymentIntent {
-    allowOnly(params, CONFIRM_PARAMS);
     if (!CONFIRMABLE.includes(pi.status)) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
     const pmId = str(params, 'payment_method');
     const data = obj(params, 'payment_method_data');

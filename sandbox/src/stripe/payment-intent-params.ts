@@ -1,4 +1,7 @@
-/** What each PaymentIntent call accepts, as of API version 2026-10-28 (Stripe refuses anything else). */
+/**
+ * PaymentIntent facts the handlers use. What each call accepts is checked before them, for every
+ * `/v1` route, against the parameter schema generated from the stripe package (params/).
+ */
 
 export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
 export const SUPPORTED_TYPES = ['card', 'sepa_debit', 'ideal'];
@@ -6,6 +9,7 @@ export const SUPPORTED_TYPES = ['card', 'sepa_debit', 'ideal'];
 export const AUTOMATIC_TYPES = ['card', 'sepa_debit', 'ideal'];
 /** Parameters every PaymentIntent call accepts besides its own (Stripe.js adds `key` and `client_secret`). */
 export const COMMON = ['expand', 'key', 'client_secret'];
+/** The parameters of a create that a `confirm: true` hands on to the confirmation. */
 export const CONFIRM_PARAMS = [
   ...COMMON,
   'capture_method',
@@ -21,39 +25,6 @@ export const CONFIRM_PARAMS = [
   'setup_future_usage',
   'shipping',
   'use_stripe_sdk',
-];
-export const CREATE_PARAMS = [
-  ...CONFIRM_PARAMS,
-  'amount',
-  'currency',
-  'allowed_payment_method_types',
-  'automatic_payment_methods',
-  'confirm',
-  'customer',
-  'description',
-  'metadata',
-  'statement_descriptor',
-  'statement_descriptor_suffix',
-  'transfer_group',
-];
-export const UPDATE_PARAMS = [
-  ...COMMON,
-  'amount',
-  'allowed_payment_method_types',
-  'capture_method',
-  'currency',
-  'customer',
-  'description',
-  'metadata',
-  'payment_method',
-  'payment_method_data',
-  'payment_method_options',
-  'receipt_email',
-  'setup_future_usage',
-  'shipping',
-  'statement_descriptor',
-  'statement_descriptor_suffix',
-  'transfer_group',
 ];
 /** Fields a publishable key may read (Stripe's "retrievable with publishable key"). */
 export const BROWSER_FIELDS = [

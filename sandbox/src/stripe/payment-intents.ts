@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { invalid, missing, unexpectedState } from './errors';
 import { shippingParam } from './addresses';
-import { allowOnly, bool, int, list, metadata, obj, oneOf, str, type Params } from './form';
+import { bool, int, list, metadata, obj, oneOf, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
 import type { PaymentFlow } from './payment-flow';
 import {
@@ -9,9 +9,7 @@ import {
   BROWSER_FIELDS,
   CAPTURE_METHODS,
   CONFIRM_PARAMS,
-  CREATE_PARAMS,
   SUPPORTED_TYPES,
-  UPDATE_PARAMS,
 } from './payment-intent-params';
 import type { PaymentMethods } from './payment-methods';
 import type { EmulatorState } from './state';
@@ -75,7 +73,6 @@ export class PaymentIntents {
   }
 
   create(params: Params): Stripe.PaymentIntent {
-    allowOnly(params, CREATE_PARAMS);
     const currency = str(params, 'currency', { required: true })!.toLowerCase();
     if (!/^[a-z]{3}$/.test(currency)) throw invalid(`Invalid currency: ${currency}.`, 'currency');
     const amount = this.amount(params, true)!;
@@ -179,7 +176,6 @@ export class PaymentIntents {
   }
 
   update(id: string, params: Params): Stripe.PaymentIntent {
-    allowOnly(params, UPDATE_PARAMS);
     const pi = this.get(id);
     const touchesPayment = ['amount', 'currency', 'payment_method', 'payment_method_data', 'capture_method'].some(
       (name) => params[name] !== undefined,

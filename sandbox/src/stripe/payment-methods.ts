@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { addressFrom } from './addresses';
 import { invalid, missing, StripeApiError } from './errors';
-import { allowOnly, metadata, obj, str, type Params } from './form';
+import { metadata, obj, str, type Params } from './form';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
 import { idealBank, TEST_CARD_NUMBERS, TEST_IBANS, TEST_METHODS, type TestMethod } from './test-methods';
@@ -174,7 +174,6 @@ export class PaymentMethods {
   }
 
   createFromRequest(params: Params): Stripe.PaymentMethod {
-    allowOnly(params, ['type', 'billing_details', 'card', 'sepa_debit', 'ideal', 'metadata', 'expand', 'key']);
     return this.create(params);
   }
 

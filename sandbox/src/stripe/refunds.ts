@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { recordBalance } from './balance';
 import { getCharge } from './charges';
 import { invalid, missing, StripeApiError } from './errors';
-import { allowOnly, int, metadata, oneOf, str, type Params } from './form';
+import { int, metadata, oneOf, str, type Params } from './form';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
 
@@ -68,7 +68,6 @@ export class Refunds {
   }
 
   create(params: Params): Stripe.Refund {
-    allowOnly(params, ['expand', 'amount', 'charge', 'payment_intent', 'metadata', 'reason', 'instructions_email']);
     const charge = this.chargeFor(params);
     if (charge.status !== 'succeeded' || !charge.captured) {
       throw invalid(
@@ -153,7 +152,6 @@ export class Refunds {
   }
 
   update(id: string, params: Params): Stripe.Refund {
-    allowOnly(params, ['expand', 'metadata']);
     const refund = this.get(id);
     const before = structuredClone(refund);
     const meta = metadata(params, refund.metadata ?? {});

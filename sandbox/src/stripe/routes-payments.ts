@@ -4,7 +4,7 @@ import type { Captures } from './captures';
 import { getCharge } from './charges';
 import type { Disputes } from './disputes';
 import { invalid, missing } from './errors';
-import { allowOnly, metadata, str, type Params } from './form';
+import { metadata, str, type Params } from './form';
 import { asRequest, expand, idOf, paramsOf, secretOnly } from './http';
 import { paginate, searchResult } from './lists';
 import type { PaymentFlow } from './payment-flow';
@@ -109,7 +109,6 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   app.post('/v1/charges/:id', secretOnly, async (request: Req) =>
     act(request, () => {
       const params: Params = p(request);
-      allowOnly(params, ['description', 'expand', 'metadata']);
       const charge = getCharge(state, idOf(request));
       const before = structuredClone(charge);
       const meta = metadata(params, charge.metadata);

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { invalid, missing } from './errors';
-import { allowOnly, bool, list, metadata, str, type Params } from './form';
+import { bool, list, metadata, str, type Params } from './form';
 import { newId, nowSeconds, randomToken } from './ids';
 import type { EmulatorState, StoredEndpoint } from './state';
 
@@ -50,7 +50,6 @@ export class WebhookEndpoints {
   }
 
   create(params: Params): Stripe.WebhookEndpoint {
-    allowOnly(params, ['api_version', 'connect', 'description', 'enabled_events', 'expand', 'metadata', 'url']);
     const url = this.url(str(params, 'url', { required: true })!);
     const events = this.events(params);
     if (!events) throw invalid('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
@@ -79,7 +78,6 @@ export class WebhookEndpoints {
   }
 
   update(id: string, params: Params): Stripe.WebhookEndpoint {
-    allowOnly(params, ['description', 'disabled', 'enabled_events', 'expand', 'metadata', 'url']);
     const endpoint = this.stored(id);
     const url = str(params, 'url');
     if (url) endpoint.url = this.url(url);
