@@ -61,7 +61,7 @@ function refundState(refund: Stripe.Refund): TxState {
     case 'canceled':
       return 'Failure';
     default:
-      // `pending`, `requires_action` (Stripe types a refund's status as any string).
+      // `pending`, `requires_action` (Stripe types a refund's status as a plain string).
       return 'Pending';
   }
 }
