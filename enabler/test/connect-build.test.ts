@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { copyApplication, npm, npmStart, waitFor } from 'sandbox/src/testing/connect-app';
+import { freePort } from 'sandbox/src/testing/spawn';
 
 /**
  * commercetools Connect builds `enabler/` alone as an assets application: its own package.json and
@@ -15,16 +15,6 @@ afterAll(async () => {
   await started?.stop();
   app?.remove();
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 it('enabler/ alone: npm ci, npm run build, npm start serves the ES and UMD bundles from public/', async () => {
   const install = await npm(app.dir, ['ci', '--no-audit', '--no-fund']);

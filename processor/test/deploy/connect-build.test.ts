@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { copyApplication, npm, npmStart, waitFor } from 'sandbox/src/testing/connect-app';
+import { freePort } from 'sandbox/src/testing/spawn';
 import { mcToken } from '../../testing/tokens';
 import { call, startWorld, type World } from '../../testing/world';
 
@@ -21,16 +21,6 @@ afterAll(async () => {
   app?.remove();
   await world?.stop();
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 it('processor/ alone: npm ci, npm run build, post-deploy and npm start; the port opens and /operations/status answers', async () => {
   const install = await npm(app.dir, ['ci', '--no-audit', '--no-fund']);

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from 'sandbox/src/testing/spawn';
 import { clearFaults, cliEnv, fault, runCli } from '../../testing/cli';
 import { startWorld, type World } from '../../testing/world';
 
@@ -7,15 +7,8 @@ beforeAll(async () => (world = await startWorld()));
 afterAll(() => world?.stop());
 afterEach(() => clearFaults(world));
 
-/** A port nothing listens on: connecting to it is refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nothing listens on (freed right away): connecting to it is refused. */
+const closedPort = freePort;
 
 const secretsOf = (w: World) => [w.env.CTP_CLIENT_SECRET!, w.env.STRIPE_SECRET_KEY!];
 

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { REPO_ROOT, spawnService } from 'sandbox/src/testing/spawn';
+import { freePort, REPO_ROOT, spawnService } from 'sandbox/src/testing/spawn';
 import { loadConfig } from '../../src/config/load-config';
 import { postDeploy, preUndeploy } from '../../src/deploy/post-deploy';
 import { MARKER_KEY, MARKER_VALUE } from '../../src/stripe/webhook-endpoint';
@@ -15,15 +14,6 @@ import { call, checkout, startWorld, type World } from '../../testing/world';
 let world: World;
 beforeAll(async () => (world = await startWorld()));
 afterAll(() => world?.stop());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function deployDeps(env: Record<string, string | undefined>) {
   const config = loadConfig({ ...world.env, STRIPE_WEBHOOK_SIGNING_SECRET: undefined, ...env });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -149,5 +150,17 @@ export function startJwtMock(env: Record<string, string> = {}): Promise<SpawnedS
     readyPrefix: 'JWT_MOCK_READY',
     root: SERVICES_ROOT,
     env: { JWT_MOCK_PORT: '0', JWT_MOCK_EXIT_WITH_PARENT: 'true', ...env },
+  });
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a child told which port to listen on). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
