@@ -1,8 +1,18 @@
 import { loadStripe, type Stripe, type StripeElementLocale } from '@stripe/stripe-js';
 import { EnablerError } from './errors';
-import { finish, PaymentElementComponent } from './payment-element';
+import { translator, type Translator } from './i18n';
+import { finish } from './pay';
+import { PaymentElementComponent } from './payment-element';
 import { ProcessorApi } from './processor-api';
-import type { DropinType, EnablerOptions, PaymentComponentBuilder, PaymentDropinBuilder, PaymentResult } from './types';
+import type {
+  ComponentOptions,
+  DropinOptions,
+  DropinType,
+  EnablerOptions,
+  PaymentComponentBuilder,
+  PaymentDropinBuilder,
+  PaymentResult,
+} from './types';
 
 /** Locales the Payment Element knows, from a commercetools locale (`de-DE`, `en`, `pt-BR`, ...). */
 const STRIPE_LOCALES = new Set(
@@ -34,6 +44,7 @@ export interface EnablerInternals {
 export class Enabler {
   private readonly api: ProcessorApi;
   private stripePromise?: Promise<Stripe>;
+  private readonly i18n: Translator;
 
   constructor(
     private readonly options: EnablerOptions,
@@ -42,6 +53,7 @@ export class Enabler {
     if (!options?.processorUrl || !options.sessionId)
       throw new EnablerError('processorUrl and sessionId are required.', 'invalid_options');
     this.api = new ProcessorApi(options.processorUrl, options.sessionId);
+    this.i18n = translator(options.locale);
   }
 
   /** Stripe.js for the deployment's publishable key, loaded once. */
@@ -50,7 +62,15 @@ export class Enabler {
       if (this.internals.stripe) return this.internals.stripe;
       const config = await this.api.config();
       const locale = stripeLocale(this.options.locale);
-      const stripe = await loadStripe(config.publishableKey, locale ? { locale } : undefined);
+      let stripe: Stripe | null;
+      try {
+        stripe = await loadStripe(config.publishableKey, locale ? { locale } : undefined);
+      } catch (cause) {
+        throw new EnablerError(
+          `Stripe.js could not be loaded (${cause instanceof Error ? cause.message : String(cause)}).`,
+          'stripe_unavailable',
+        );
+      }
       if (!stripe) throw new EnablerError('Stripe.js could not be loaded.', 'stripe_unavailable');
       return stripe;
     })();
@@ -58,18 +78,19 @@ export class Enabler {
     return this.stripePromise;
   };
 
-  private component(type: string) {
+  private component(type: string, view: DropinOptions = {}) {
     const locale = stripeLocale(this.options.locale);
     return new PaymentElementComponent(
-      { api: this.api, stripe: this.stripe, options: this.options, ...(locale ? { locale } : {}) },
+      { api: this.api, stripe: this.stripe, options: this.options, i18n: this.i18n, ...(locale ? { locale } : {}) },
       type,
+      view,
     );
   }
 
   async createDropinBuilder(type: DropinType): Promise<PaymentDropinBuilder> {
     if (type !== 'embedded')
       throw new EnablerError(`Drop-in "${type}" is not supported; supported: embedded.`, 'unsupported_dropin');
-    return { dropinHasSubmit: false, build: () => this.component('payment') };
+    return { dropinHasSubmit: true, build: (config?: DropinOptions) => this.component('payment', config) };
   }
 
   async createComponentBuilder(type: string): Promise<PaymentComponentBuilder> {
@@ -79,7 +100,7 @@ export class Enabler {
         'unsupported_component',
       );
     }
-    return { componentHasSubmit: false, build: () => this.component(type) };
+    return { componentHasSubmit: true, build: (config?: ComponentOptions) => this.component(type, config) };
   }
 
   async createExpressBuilder(type: string): Promise<never> {
@@ -98,6 +119,12 @@ export class Enabler {
     const params = new URL(url).searchParams;
     const paymentReference = params.get('paymentReference');
     if (!paymentReference) throw new EnablerError('The return URL has no paymentReference.', 'invalid_return_url');
-    return finish(this.api, paymentReference, params.get('payment_intent') ?? undefined);
+    const paid = await finish(this.api, this.i18n, paymentReference, params.get('payment_intent') ?? undefined);
+    return {
+      isSuccess: true,
+      paymentReference: paid.paymentReference,
+      ...(paid.paymentIntent ? { paymentIntent: paid.paymentIntent } : {}),
+      ...(paid.isPending ? { isPending: true } : {}),
+    };
   }
 }

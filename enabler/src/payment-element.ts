@@ -1,33 +1,56 @@
 import type { Stripe, StripeElementLocale, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
-import { EnablerError, PaymentDeclinedError, ValidationError } from './errors';
-import type { ProcessorApi } from './processor-api';
-import type { EnablerOptions, PaymentComponent, PaymentResult } from './types';
+import { EnablerError, PaymentDeclinedError } from './errors';
+import { messageFor, type MessageKey, type Translator } from './i18n';
+import { coded, pay } from './pay';
+import type { ElementConfig, ProcessorApi } from './processor-api';
+import type { DropinComponent, DropinOptions, EnablerOptions, PaymentResult, PaymentState } from './types';
 
 export interface ElementDeps {
   api: ProcessorApi;
   stripe: () => Promise<Stripe>;
   locale?: StripeElementLocale;
+  i18n: Translator;
   options: EnablerOptions;
 }
+
+/** Methods Stripe offers only in euros and only with automatic capture. */
+const EUR_AUTOMATIC_ONLY = new Set(['sepa_debit', 'ideal', 'bancontact', 'eps', 'giropay', 'p24', 'sofort']);
 
 /**
  * The Stripe Payment Element, for the drop-in (`payment`: every enabled method) or one method
  * type (a component). Every option the processor sends reaches the Element (D21), with the
- * capture method in the camelCase Stripe.js reads (D20).
+ * capture method in the camelCase Stripe.js reads (D20). Around it the enabler renders its own
+ * status line (a live region) and, when asked, its pay button.
  */
-export class PaymentElementComponent implements PaymentComponent {
+export class PaymentElementComponent implements DropinComponent {
   private elements?: StripeElements;
   private element?: StripePaymentElement;
-  private state = { complete: false, empty: true, type: undefined as string | undefined };
+  private config?: Promise<ElementConfig>;
+  private state = { complete: false, type: undefined as string | undefined };
+  private card?: PaymentState['card'];
   private paying = false;
+  private paid = false;
+  private button?: HTMLButtonElement;
+  private status?: HTMLElement;
 
   constructor(
     private readonly deps: ElementDeps,
     private readonly component: string,
+    private readonly view: DropinOptions = {},
   ) {}
 
+  private elementConfig(): Promise<ElementConfig> {
+    this.config ??= this.deps.api.elementConfig(this.component);
+    this.config.catch(() => (this.config = undefined));
+    return this.config;
+  }
+
   async mount(selector: string): Promise<void> {
-    const [stripe, config] = await Promise.all([this.deps.stripe(), this.deps.api.elementConfig(this.component)]);
+    const host = typeof document === 'undefined' ? null : document.querySelector(selector);
+    if (!host || typeof HTMLElement === 'undefined' || !(host instanceof HTMLElement))
+      throw new EnablerError(`No element matches the selector "${selector}".`, 'invalid_selector');
+    const [stripe, config] = await Promise.all([this.deps.stripe(), this.elementConfig()]);
+    const { countryCode } = this.deps.options;
     this.elements = stripe.elements({
       mode: 'payment',
       amount: config.cartInfo.amount,
@@ -40,92 +63,163 @@ export class PaymentElementComponent implements PaymentComponent {
     this.element = this.elements.create('payment', {
       layout: config.layout,
       fields: { billingDetails: { address: config.collectBillingAddress } },
+      ...(countryCode
+        ? { defaultValues: { billingDetails: { address: { country: countryCode.toUpperCase() } } } }
+        : {}),
     } as Parameters<StripeElements['create']>[1]) as StripePaymentElement;
     this.element.on('change', (event) => {
-      this.state = { complete: event.complete, empty: event.empty, type: event.value?.type };
+      this.state = { complete: event.complete, type: event.value?.type };
     });
-    this.element.mount(selector);
+    const slot = this.render(host, config);
+    const ready = new Promise<void>((resolve, reject) => {
+      this.element!.on('ready', () => resolve());
+      this.element!.on('loaderror', (event) =>
+        reject(
+          new EnablerError(
+            `The payment form could not be loaded: ${event.error?.message ?? 'unknown error'}.`,
+            'element_load_failed',
+          ),
+        ),
+      );
+    });
+    this.element.mount(slot);
+    await ready;
+    if (this.button) this.button.disabled = false;
+    await this.view.onDropinReady?.();
   }
 
-  isValid(): boolean {
+  /** The Element's slot, the enabler's pay button (when asked) and its status line. */
+  private render(host: HTMLElement, config: ElementConfig): HTMLElement {
+    const { i18n } = this.deps;
+    host.replaceChildren();
+    const wrapper = document.createElement('div');
+    wrapper.className = 'ctc-enabler';
+    wrapper.lang = i18n.language;
+    const slot = document.createElement('div');
+    slot.className = 'ctc-element';
+    wrapper.append(slot);
+    if (this.view.showPayButton) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'ctc-pay';
+      button.disabled = true;
+      button.textContent = i18n.t('pay', { amount: i18n.money(config.cartInfo.amount, config.cartInfo.currency) });
+      button.addEventListener('click', () => void this.clickPay());
+      wrapper.append(button);
+      this.button = button;
+    }
+    const status = document.createElement('p');
+    status.className = 'ctc-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    wrapper.append(status);
+    this.status = status;
+    host.append(wrapper);
+    return slot;
+  }
+
+  private say(key: MessageKey | undefined, kind = '', text?: string): void {
+    if (!this.status) return;
+    this.status.textContent = text ?? (key ? this.deps.i18n.t(key) : '');
+    this.status.dataset.kind = kind;
+  }
+
+  private async clickPay(): Promise<void> {
+    if (this.paying || this.paid) return;
+    try {
+      await this.view.onPayButtonClick?.();
+    } catch {
+      return; // the storefront said no (e.g. its own form is invalid)
+    }
+    await this.submit();
+  }
+
+  async isValid(): Promise<boolean> {
     return this.state.complete;
   }
 
-  getState() {
-    return {
-      complete: this.state.complete,
-      empty: this.state.empty,
-      ...(this.state.type ? { paymentMethodType: this.state.type } : {}),
-    };
+  async showValidation(): Promise<void> {
+    // Stripe marks what is missing in the Element itself when its details are submitted.
+    const checked = await this.elements?.submit();
+    if (checked?.error) this.say('validation', 'error');
   }
 
-  showValidation(): void {
-    // Stripe shows what is missing in the Element itself when it is submitted.
-    void this.elements?.submit();
+  getState(): PaymentState {
+    if (this.card) return { card: { ...this.card } };
+    return this.state.type === 'card' || (this.component === 'card' && !this.state.type) ? { card: {} } : {};
+  }
+
+  async isAvailable(): Promise<boolean> {
+    try {
+      const config = await this.elementConfig();
+      const types = this.component === 'payment' ? config.paymentMethodTypes : [this.component];
+      if (!types) return true; // automatic payment methods: Stripe chooses what fits
+      return types.some(
+        (type) =>
+          !EUR_AUTOMATIC_ONLY.has(type) ||
+          (config.cartInfo.currency.toLowerCase() === 'eur' && config.captureMethod !== 'manual'),
+      );
+    } catch {
+      return false;
+    }
   }
 
   async submit(): Promise<void> {
-    if (this.paying) return;
+    if (this.paying || this.paid) return;
+    const { elements } = this;
+    const { options, i18n } = this.deps;
+    if (!elements) {
+      const error = new EnablerError('Mount the component before submitting it.', 'not_mounted');
+      if (options.onError) return options.onError(error);
+      throw error;
+    }
     this.paying = true;
+    if (this.button) this.button.disabled = true;
+    this.say('paying');
     let paymentReference: string | undefined;
     try {
-      const result = await this.pay((ref) => (paymentReference = ref));
-      this.deps.options.onComplete?.(result);
-    } catch (error) {
-      const err = error instanceof Error ? error : new EnablerError(String(error), 'unknown_error');
-      if (this.deps.options.onError)
-        this.deps.options.onError(err, paymentReference ? { paymentReference } : undefined);
-      else throw err;
+      const paid = await pay({
+        api: this.deps.api,
+        stripe: await this.deps.stripe(),
+        elements,
+        component: this.component,
+        i18n,
+        ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
+        remember: (ref) => (paymentReference = ref),
+      });
+      if (paid.card) this.card = paid.card;
+      this.paid = true;
+      this.say(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
+      const result: PaymentResult = {
+        isSuccess: true,
+        paymentReference: paid.paymentReference,
+        ...(paid.paymentIntent ? { paymentIntent: paid.paymentIntent } : {}),
+        ...(paid.isPending ? { isPending: true } : {}),
+      };
+      options.onComplete?.(result);
+    } catch (thrown) {
+      const error = coded(thrown);
+      this.say(undefined, 'error', error instanceof EnablerError ? this.shopperText(error) : undefined);
+      const context = paymentReference ? { paymentReference } : undefined;
+      if (options.onError) options.onError(error, context);
+      if (error instanceof PaymentDeclinedError) {
+        options.onComplete?.({
+          isSuccess: false,
+          ...(paymentReference ? { paymentReference } : {}),
+          code: error.code,
+          ...(error.declineCode ? { declineCode: error.declineCode } : {}),
+        });
+      }
+      if (!options.onError) throw error;
     } finally {
       this.paying = false;
+      if (this.button) this.button.disabled = this.paid;
     }
   }
 
-  private async pay(remember: (paymentReference: string) => void): Promise<PaymentResult> {
-    const { elements } = this;
-    if (!elements) throw new EnablerError('Mount the component before submitting it.', 'not_mounted');
-    const stripe = await this.deps.stripe();
-    const checked = await elements.submit();
-    if (checked.error) throw new ValidationError(checked.error.message ?? 'The payment details are incomplete.');
-
-    const payment = await this.deps.api.createPayment(this.component);
-    remember(payment.paymentReference);
-    const returnUrl = new URL(payment.merchantReturnUrl);
-    returnUrl.searchParams.set('paymentReference', payment.paymentReference);
-    const confirmed = await stripe.confirmPayment({
-      elements,
-      clientSecret: payment.clientSecret,
-      confirmParams: { return_url: returnUrl.toString() },
-      redirect: 'if_required',
-    });
-    if (confirmed.error) {
-      const e = confirmed.error;
-      // A decline leaves the Element usable for another attempt.
-      throw new PaymentDeclinedError(
-        e.message ?? 'The payment was declined.',
-        e.code ?? e.type,
-        e.decline_code,
-        payment.paymentReference,
-      );
-    }
-    return finish(this.deps.api, payment.paymentReference, confirmed.paymentIntent.id);
+  private shopperText(error: EnablerError): string {
+    return this.deps.i18n.t(
+      messageFor(error.code, error instanceof PaymentDeclinedError ? error.declineCode : undefined),
+    );
   }
-}
-
-/** Asks the processor to verify and record the payment, and turns its outcome into a result. */
-export async function finish(
-  api: ProcessorApi,
-  paymentReference: string,
-  paymentIntent?: string,
-): Promise<PaymentResult> {
-  const outcome = await api.confirm(paymentReference, paymentIntent);
-  const base = { paymentReference, ...(paymentIntent ? { paymentIntent } : {}) };
-  if (outcome.outcome === 'approved') return { isSuccess: true, ...base };
-  if (outcome.outcome === 'pending') return { isSuccess: true, isPending: true, ...base };
-  throw new PaymentDeclinedError(
-    outcome.message ?? 'The payment was not approved.',
-    outcome.errorCode ?? 'payment_rejected',
-    outcome.declineCode,
-    paymentReference,
-  );
 }

@@ -29,6 +29,8 @@ export interface ConfirmResult {
   errorCode?: string;
   declineCode?: string;
   message?: string;
+  /** The card that paid, when it was a card (no number, only what may be shown). */
+  card?: { brand?: string; last4?: string; expMonth?: number; expYear?: number };
 }
 
 /** Every call the enabler makes goes to the processor, through here. */

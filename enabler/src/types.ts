@@ -1,33 +1,74 @@
 /** The commercetools enabler contract, as commercetools Checkout and storefronts use it. */
 
-export interface PaymentResult {
-  isSuccess: boolean;
-  /** The payment is being settled by the bank (asynchronous methods): not a failure; the order waits (D16). */
-  isPending?: boolean;
-  paymentReference?: string;
-  paymentIntent?: string;
+/** Card details of the payment, as far as Stripe tells them (never the number itself). */
+export interface CardState {
+  /** The last four digits. */
+  endDigits?: string;
+  /** Stripe's brand name: `visa`, `mastercard`, `amex`, ... */
+  brand?: string;
+  /** `MM/YY`. */
+  expiryDate?: string;
 }
+
+/** `getState()`: `{card: {...}}` when the shopper pays by card; `{}` for other methods. */
+export interface PaymentState {
+  card?: CardState;
+}
+
+/** What `onComplete` receives: a success (possibly still settling), or a failure. */
+export type PaymentResult =
+  | {
+      isSuccess: true;
+      /** The payment is being settled by the bank (asynchronous methods): not a failure; the order waits (D16). */
+      isPending?: boolean;
+      paymentReference: string;
+      paymentIntent?: string;
+    }
+  | {
+      isSuccess: false;
+      /** The commercetools payment of the refused attempt, when one was created. */
+      paymentReference?: string;
+      paymentIntent?: string;
+      /** The error code (as on the error given to `onError`). */
+      code?: string;
+      declineCode?: string;
+    };
 
 export interface EnablerOptions {
   processorUrl: string;
   sessionId: string;
+  /** A commercetools locale (`de-DE`, `fr`, ...): the language of the Element and of the enabler's own texts. */
   locale?: string;
+  /** ISO 3166-1 alpha-2 country of the shopper: the Element's default billing country. */
+  countryCode?: string;
+  /** Called (and awaited) when the shopper must act elsewhere: a 3-D Secure challenge or a redirect to the bank. */
   onActionRequired?: () => Promise<void>;
   onComplete?: (result: PaymentResult) => void;
   onError?: (error: Error, context?: { paymentReference?: string }) => void;
 }
 
 export interface ComponentOptions {
+  /** Render the enabler's own pay button under the Element (default false: the page calls `submit()`). */
   showPayButton?: boolean;
+  /** Awaited when the shopper clicks the enabler's pay button; a rejection stops the payment. */
   onPayButtonClick?: () => Promise<void>;
 }
 
+export interface DropinOptions extends ComponentOptions {
+  /** Called (and awaited by `mount()`) once the drop-in is rendered and usable. */
+  onDropinReady?: () => Promise<void>;
+}
+
 export interface PaymentComponent {
+  /** Resolves once the Element is rendered and usable; rejects with an `EnablerError` otherwise. */
   mount(selector: string): Promise<void>;
   submit(): Promise<void>;
-  showValidation?(): void;
-  isValid?(): boolean;
-  getState?(): { card?: { brand?: string; endDigits?: string } } & Record<string, unknown>;
+  /** Shows what is missing or invalid in the Element. */
+  showValidation?(): Promise<void>;
+  /** Whether the details entered are complete. */
+  isValid?(): Promise<boolean>;
+  getState?(): PaymentState;
+  /** Whether this method can pay this cart (currency, capture method, the deployment's methods); never throws. */
   isAvailable?(): Promise<boolean>;
 }
 
@@ -36,15 +77,13 @@ export interface PaymentComponentBuilder {
   build(config?: ComponentOptions): PaymentComponent;
 }
 
-export interface DropinComponent {
+export interface DropinComponent extends PaymentComponent {
   init?(): void;
-  mount(selector: string): Promise<void>;
-  submit(): Promise<void>;
 }
 
 export interface PaymentDropinBuilder {
   dropinHasSubmit: boolean;
-  build(config?: ComponentOptions): DropinComponent;
+  build(config?: DropinOptions): DropinComponent;
 }
 
 export type DropinType = 'embedded' | 'hpp';

@@ -1,0 +1,153 @@
+import type { PaymentIntentResult, Stripe, StripeElements } from '@stripe/stripe-js';
+import { EnablerError, PaymentDeclinedError, ValidationError } from './errors';
+import { messageFor, type Translator } from './i18n';
+import type { ConfirmResult, ProcessorApi } from './processor-api';
+import type { CardState } from './types';
+
+/** Payment method types whose confirmation sends the shopper to their bank's page. */
+const REDIRECT_TYPES = new Set([
+  'ideal',
+  'bancontact',
+  'eps',
+  'giropay',
+  'p24',
+  'sofort',
+  'klarna',
+  'paypal',
+  'twint',
+  'blik',
+  'affirm',
+  'afterpay_clearpay',
+  'alipay',
+  'wechat_pay',
+  'mobilepay',
+]);
+
+/** How often the PaymentIntent is read while Stripe.js confirms, to notice a 3-D Secure challenge. */
+const ACTION_POLL_MS = 400;
+
+export interface PayContext {
+  api: ProcessorApi;
+  stripe: Stripe;
+  elements: StripeElements;
+  component: string;
+  i18n: Translator;
+  onActionRequired?: () => Promise<void>;
+  /** The payment reference, as soon as the processor created the payment. */
+  remember(paymentReference: string): void;
+}
+
+export interface Paid {
+  paymentReference: string;
+  paymentIntent?: string;
+  isPending: boolean;
+  card?: CardState;
+}
+
+export async function pay(ctx: PayContext): Promise<Paid> {
+  const { stripe, elements, i18n } = ctx;
+  const checked = await elements.submit();
+  if (checked.error) throw new ValidationError(i18n.t('validation'));
+  const selected = (checked as { selectedPaymentMethod?: string }).selectedPaymentMethod;
+
+  const payment = await ctx.api.createPayment(ctx.component);
+  ctx.remember(payment.paymentReference);
+  const returnUrl = new URL(payment.merchantReturnUrl);
+  returnUrl.searchParams.set('paymentReference', payment.paymentReference);
+  // A redirect leaves the page inside confirmPayment: the storefront hears of it first.
+  if (selected && REDIRECT_TYPES.has(selected)) await ctx.onActionRequired?.();
+  const watch = selected && REDIRECT_TYPES.has(selected) ? undefined : watchForAction(ctx, payment.clientSecret);
+  let confirmed: PaymentIntentResult;
+  try {
+    confirmed = await stripe.confirmPayment({
+      elements,
+      clientSecret: payment.clientSecret,
+      confirmParams: { return_url: returnUrl.toString() },
+      redirect: 'if_required',
+    });
+  } finally {
+    watch?.stop();
+  }
+  if (confirmed.error) {
+    const e = confirmed.error;
+    const code = e.code ?? e.type;
+    // A decline leaves the Element usable for another attempt.
+    throw new PaymentDeclinedError(
+      i18n.t(messageFor(code, e.decline_code)),
+      code,
+      e.decline_code,
+      payment.paymentReference,
+    );
+  }
+  return finish(ctx.api, i18n, payment.paymentReference, confirmed.paymentIntent.id);
+}
+
+/**
+ * Stripe.js shows a 3-D Secure challenge inside `confirmPayment` and says nothing until it ends;
+ * the PaymentIntent is `requires_action` meanwhile, so reading it tells the storefront in time.
+ */
+function watchForAction(ctx: PayContext, clientSecret: string): { stop(): void } | undefined {
+  const notify = ctx.onActionRequired;
+  if (!notify) return undefined;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    const read = await ctx.stripe.retrievePaymentIntent(clientSecret).catch(() => undefined);
+    if (stopped) return;
+    if (read?.paymentIntent?.status === 'requires_action') {
+      stopped = true;
+      await notify();
+      return;
+    }
+    timer = setTimeout(() => void tick(), ACTION_POLL_MS);
+  };
+  timer = setTimeout(() => void tick(), ACTION_POLL_MS);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+function cardOf(outcome: ConfirmResult): CardState | undefined {
+  const card = outcome.card;
+  if (!card) return undefined;
+  const expiry =
+    card.expMonth && card.expYear
+      ? `${String(card.expMonth).padStart(2, '0')}/${String(card.expYear).slice(-2)}`
+      : undefined;
+  return {
+    ...(card.last4 ? { endDigits: card.last4 } : {}),
+    ...(card.brand ? { brand: card.brand } : {}),
+    ...(expiry ? { expiryDate: expiry } : {}),
+  };
+}
+
+/** Asks the processor to verify and record the payment, and turns its outcome into a result. */
+export async function finish(
+  api: ProcessorApi,
+  i18n: Translator,
+  paymentReference: string,
+  paymentIntent?: string,
+): Promise<Paid> {
+  const outcome = await api.confirm(paymentReference, paymentIntent);
+  const card = cardOf(outcome);
+  const base = { paymentReference, ...(paymentIntent ? { paymentIntent } : {}), ...(card ? { card } : {}) };
+  if (outcome.outcome === 'approved') return { ...base, isPending: false };
+  if (outcome.outcome === 'pending') return { ...base, isPending: true };
+  const code = outcome.errorCode ?? 'payment_rejected';
+  throw new PaymentDeclinedError(
+    i18n.t(messageFor(code, outcome.declineCode)),
+    code,
+    outcome.declineCode,
+    paymentReference,
+  );
+}
+
+/** Any failure as an EnablerError with a code. */
+export function coded(error: unknown): EnablerError {
+  if (error instanceof EnablerError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new EnablerError(message, 'unknown_error');
+}
