@@ -17,6 +17,31 @@ export function expandedPayments(cart: Cart): Payment[] {
 }
 
 /**
+ * What this connector is asked to charge: the amount to pay less what the session says a gift
+ * card pays (as the payments SDK's planned amount does), never below zero.
+ */
+export function plannedAmount(
+  cart: Cart,
+  excludePaymentId: string | undefined,
+  giftCard: { centAmount: number; currencyCode: string } | undefined,
+): CtMoney {
+  const due = amountToPay(cart, excludePaymentId);
+  if (!giftCard || giftCard.currencyCode !== due.currencyCode) return due;
+  return { ...due, centAmount: Math.max(0, due.centAmount - giftCard.centAmount) };
+}
+
+/**
+ * The amounts a payment may cover the cart with: what is left to pay, or that less the gift card
+ * its PaymentIntent was created with (while the gift card's own payment is not yet on the cart).
+ */
+export function acceptableAmounts(due: CtMoney, giftCardPlanned: string | undefined): number[] {
+  const gift = Number(giftCardPlanned);
+  return Number.isSafeInteger(gift) && gift > 0
+    ? [due.centAmount, Math.max(0, due.centAmount - gift)]
+    : [due.centAmount];
+}
+
+/**
  * What is left to pay on the cart: its gross total minus the approved payments other than
  * `excludePaymentId`. Reads the expanded payments of the cart, so it costs no request.
  */

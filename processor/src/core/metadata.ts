@@ -10,6 +10,8 @@ export const METADATA = {
   checkoutTransactionItemId: 'ct_checkout_transaction_item_id',
   /** The order number the session reserved (`futureOrderNumber`), used when the order is created. */
   orderNumber: 'ct_order_number',
+  /** What the session said a gift card pays of the cart (minor units of the cart's currency). */
+  giftCardPlanned: 'ct_gift_card_planned',
   /** On refunds: the capture (commercetools Charge transaction) a refund was asked against. */
   transactionId: 'ct_transaction_id',
   /** On refunds: the operation request (recorded on the commercetools payment) that asked for it. */

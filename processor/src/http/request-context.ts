@@ -4,6 +4,7 @@ import {
   getCartIdFromContext,
   getCheckoutTransactionItemIdFromContext,
   getFutureOrderNumberFromContext,
+  getGiftCardPlannedAmountFromContext,
   getMerchantReturnUrlFromContext,
   getPaymentInterfaceFromContext,
   type RequestContextData as SdkContext,
@@ -40,6 +41,14 @@ export function absoluteHttpUrl(value: unknown): string | undefined {
   }
 }
 
+/** The session's planned gift card amount, when it is a usable positive amount. */
+function giftCard(money: { centAmount?: unknown; currencyCode?: unknown } | undefined) {
+  if (!money || typeof money.currencyCode !== 'string') return undefined;
+  const { centAmount } = money;
+  if (typeof centAmount !== 'number' || !Number.isSafeInteger(centAmount) || centAmount <= 0) return undefined;
+  return { centAmount, currencyCode: money.currencyCode };
+}
+
 /** The checkout session of the current request (after the session hook ran). */
 export function checkoutContext(log?: FastifyBaseLogger): CheckoutContext {
   const ctx = getSdkContext();
@@ -56,6 +65,7 @@ export function checkoutContext(log?: FastifyBaseLogger): CheckoutContext {
     paymentInterface: getPaymentInterfaceFromContext(ctx),
     merchantReturnUrl,
     futureOrderNumber: getFutureOrderNumberFromContext(ctx),
+    giftCardPlannedAmount: giftCard(getGiftCardPlannedAmountFromContext(ctx)),
     allowedPaymentMethods: getAllowedPaymentMethodsFromContext(ctx),
   };
   return {

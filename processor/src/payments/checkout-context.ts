@@ -5,5 +5,7 @@ export interface CheckoutContext {
   paymentInterface?: string;
   merchantReturnUrl?: string;
   futureOrderNumber?: string;
+  /** What a gift card will pay of this cart (commercetools Checkout), deducted from the amount to pay. */
+  giftCardPlannedAmount?: { centAmount: number; currencyCode: string };
   allowedPaymentMethods?: string[];
 }

@@ -5,6 +5,7 @@ import { unhandledStatus } from '../core/exhaustive';
 import { expandedCharge, retrieveWithCharge } from '../stripe/snapshot';
 import { converge, type Converged } from '../sync/converge';
 import { METADATA } from '../core/metadata';
+import { present } from '../core/present';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
 
@@ -23,6 +24,8 @@ export interface ConfirmPaymentResult {
   errorCode?: string;
   declineCode?: string;
   message?: string;
+  /** The card that paid (what a receipt shows, never the number). */
+  card?: { brand?: string; last4?: string; expMonth?: number; expYear?: number };
 }
 
 function rejected(
@@ -114,9 +117,21 @@ function refuse(deps: PaymentsDeps, ctx: CheckoutContext, payment: Payment, prob
   return rejected(payment.id, 'payment_mismatch', problem);
 }
 
+function cardOf(converged: Converged): ConfirmPaymentResult['card'] {
+  const card = converged.snapshot.charge?.payment_method_details?.card;
+  if (!card) return undefined;
+  return present({
+    brand: card.brand ?? undefined,
+    last4: card.last4 ?? undefined,
+    expMonth: card.exp_month,
+    expYear: card.exp_year,
+  });
+}
+
 function outcomeOf(ref: string, converged: Converged): ConfirmPaymentResult {
   const pi = converged.snapshot.paymentIntent;
-  const base = { paymentReference: ref, paymentIntentStatus: pi.status };
+  const card = cardOf(converged);
+  const base = { paymentReference: ref, paymentIntentStatus: pi.status, ...(card ? { card } : {}) };
   if (converged.releasedForCartChange) {
     return rejected(
       ref,

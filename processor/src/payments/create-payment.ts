@@ -1,6 +1,6 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { amountToPay, expandedPayments } from '../commercetools/cart-amount';
+import { expandedPayments, plannedAmount } from '../commercetools/cart-amount';
 import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
 import { conflict, invalidOperation, upstreamFailure } from '../core/errors';
@@ -87,7 +87,8 @@ async function createOnce(
     throw invalidOperation(`The cart is ${cart.cartState} and cannot be paid.`);
   }
   const existing = openPayment(cart);
-  const amount = amountToPay(cart, existing?.id);
+  const amount = plannedAmount(cart, existing?.id, ctx.giftCardPlannedAmount);
+  const gift = ctx.giftCardPlannedAmount?.currencyCode === amount.currencyCode ? ctx.giftCardPlannedAmount : undefined;
   if (amount.centAmount <= 0) throw invalidOperation('The cart has already been paid in full.');
   const stripeAmount = toStripeAmount(amount);
 
@@ -104,9 +105,9 @@ async function createOnce(
     payment = await ct.createPayment({
       key,
       amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
-      paymentMethodInfo: {
-        paymentInterface: ctx.checkoutTransactionItemId ?? ctx.paymentInterface ?? PAYMENT_INTERFACE,
-      },
+      paymentMethodInfo: { paymentInterface: ctx.paymentInterface ?? PAYMENT_INTERFACE },
+      // commercetools Checkout finds its transaction item's payment by this field.
+      ...(ctx.checkoutTransactionItemId ? { checkoutTransactionItemId: ctx.checkoutTransactionItemId } : {}),
       ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
       ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
     });
@@ -139,6 +140,7 @@ async function createOnce(
       [METADATA.projectKey]: config.commercetools.projectKey,
       ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
       ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
+      ...(gift ? { [METADATA.giftCardPlanned]: String(gift.centAmount) } : {}),
     },
     ...shopperDetails(cart),
   };

@@ -1,5 +1,5 @@
 import type { Cart } from '@commercetools/platform-sdk';
-import { amountToPay, expandedPayments, isPaymentApproved } from '../commercetools/cart-amount';
+import { expandedPayments, isPaymentApproved, plannedAmount } from '../commercetools/cart-amount';
 import type { Appearance, Config, Layout } from '../config/load-config';
 import { invalidInput } from '../core/errors';
 import { ENABLER_COMPONENT_TYPES } from '../operations/components';
@@ -41,9 +41,9 @@ export interface ElementConfig {
   merchantReturnUrl: string;
 }
 
-function unpaidAmountOf(cart: Cart) {
+function unpaidAmountOf(cart: Cart, ctx: CheckoutContext) {
   const open = expandedPayments(cart).find((p) => p.interfaceId?.startsWith('pi_') && !isPaymentApproved(p));
-  return amountToPay(cart, open?.id);
+  return plannedAmount(cart, open?.id, ctx.giftCardPlannedAmount);
 }
 
 /** `GET /config-element/:paymentComponent`: what the enabler needs to build the Element. */
@@ -54,7 +54,7 @@ export async function elementConfig(
 ): Promise<ElementConfig> {
   const types = paymentMethodTypesFor(deps.config, component);
   const cart = await deps.ct.getCartWithPayments(ctx.cartId);
-  const money = toStripeAmount(unpaidAmountOf(cart));
+  const money = toStripeAmount(unpaidAmountOf(cart, ctx));
   const { stripe } = deps.config;
   return {
     cartInfo: { amount: money.amount, currency: money.currency },

@@ -1,6 +1,6 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { amountToPay } from '../commercetools/cart-amount';
+import { acceptableAmounts, amountToPay } from '../commercetools/cart-amount';
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
@@ -92,7 +92,8 @@ export async function cartCoverage(
   if (cart.cartState === 'Merged') return { verdict: 'differs', reason: 'the cart was merged into another one' };
   const due = amountToPay(cart, payment.id);
   const paid = fromStripeAmount(authorizedAmount(snapshot) ?? 0, pi.currency, payment.amountPlanned.fractionDigits);
-  if (due.currencyCode !== paid.currencyCode || due.centAmount !== paid.centAmount) {
+  const accepted = acceptableAmounts(due, pi.metadata[METADATA.giftCardPlanned]);
+  if (due.currencyCode !== paid.currencyCode || !accepted.includes(paid.centAmount)) {
     return {
       verdict: 'differs',
       reason: `the cart asks ${due.centAmount} ${due.currencyCode}, the payment was for ${paid.centAmount} ${paid.currencyCode}`,

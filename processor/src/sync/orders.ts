@@ -1,6 +1,6 @@
 import type { BaseAddress, Cart, Order, Payment, PaymentState } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { amountToPay } from '../commercetools/cart-amount';
+import { acceptableAmounts, amountToPay } from '../commercetools/cart-amount';
 import { isConflict, statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
@@ -155,7 +155,8 @@ async function createOnce(
     const addressed = await ct.setCartShippingAddress(cart, fromStripe);
     const due = amountToPay({ ...addressed, paymentInfo: cart.paymentInfo } as Cart, payment.id);
     const paid = fromStripeAmount(authorized, snapshot.paymentIntent.currency, payment.amountPlanned.fractionDigits);
-    if (due.centAmount !== paid.centAmount || due.currencyCode !== paid.currencyCode) {
+    const accepted = acceptableAmounts(due, snapshot.paymentIntent.metadata[METADATA.giftCardPlanned]);
+    if (!accepted.includes(paid.centAmount) || due.currencyCode !== paid.currencyCode) {
       await giveBack(deps, payment, snapshot, 'the cart asks another amount once its shipping address is set');
       return 'released';
     }

@@ -67,4 +67,12 @@ export const ConfirmResponse = Type.Object({
   errorCode: Type.Optional(Type.String()),
   declineCode: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
+  card: Type.Optional(
+    Type.Object({
+      brand: Type.Optional(Type.String()),
+      last4: Type.Optional(Type.String()),
+      expMonth: Type.Optional(Type.Integer()),
+      expYear: Type.Optional(Type.Integer()),
+    }),
+  ),
 });
