@@ -87,6 +87,8 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
       sessionId: sessionId,
       locale: 'en',
       onComplete: function (result) {
+        // A refused payment also reaches onError, which shows why.
+        if (!result.isSuccess) return;
         state.paymentReference = result.paymentReference;
         show(result.isPending ? 'Payment pending: the bank is settling it. The order waits.' : 'Payment approved.', result.isPending ? 'pending' : 'ok');
         refresh();
