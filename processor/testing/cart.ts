@@ -28,3 +28,36 @@ export async function ordersOf(p: Processor, cartId: string): Promise<Order[]> {
 
 /** Gross total of a cart (what the shopper must pay), in cents. */
 export const cartTotal = (cart: Cart) => (cart.taxedPrice?.totalGross ?? cart.totalPrice).centAmount;
+
+/**
+ * A gift card's payment on the cart, as a gift card connector leaves it: charged in full, added
+ * to the cart.
+ */
+export async function addGiftCardPayment(p: Processor, cartId: string, centAmount: number): Promise<Cart> {
+  const api = p.deps.sdk.ctAPI.client;
+  const payment = (
+    await api
+      .payments()
+      .post({
+        body: {
+          amountPlanned: { centAmount, currencyCode: 'EUR' },
+          paymentMethodInfo: { paymentInterface: 'gift-card-connector', method: 'giftcard' },
+          transactions: [{ type: 'Charge', state: 'Success', amount: { centAmount, currencyCode: 'EUR' } }],
+        },
+      })
+      .execute()
+  ).body;
+  const cart = await getCart(p, cartId);
+  return (
+    await api
+      .carts()
+      .withId({ ID: cartId })
+      .post({
+        body: {
+          version: cart.version,
+          actions: [{ action: 'addPayment', payment: { typeId: 'payment', id: payment.id } }],
+        },
+      })
+      .execute()
+  ).body;
+}

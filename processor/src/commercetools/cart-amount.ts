@@ -17,8 +17,21 @@ export function expandedPayments(cart: Cart): Payment[] {
 }
 
 /**
- * What this connector is asked to charge: the amount to pay less what the session says a gift
- * card pays (as the payments SDK's planned amount does), never below zero.
+ * The part of a gift card's planned amount that is not on the cart yet: the gift card's own
+ * payment, once approved on the cart, is already counted by `amountToPay`, and deducting the
+ * planned amount again would charge too little. Payments approved on the cart count against the
+ * planned amount first (so this never charges less than what is left to pay).
+ */
+export function giftCardStillDue(cart: Cart, excludePaymentId: string | undefined, giftCardCents: number): number {
+  if (!Number.isSafeInteger(giftCardCents) || giftCardCents <= 0) return 0;
+  const total = cart.taxedPrice?.totalGross ?? cart.totalPrice;
+  const approvedElsewhere = total.centAmount - amountToPay(cart, excludePaymentId).centAmount;
+  return Math.max(0, giftCardCents - approvedElsewhere);
+}
+
+/**
+ * What this connector is asked to charge: what is left to pay on the cart less the part of the
+ * session's gift card that is not on the cart yet (see `giftCardStillDue`), never below zero.
  */
 export function plannedAmount(
   cart: Cart,
@@ -27,18 +40,8 @@ export function plannedAmount(
 ): CtMoney {
   const due = amountToPay(cart, excludePaymentId);
   if (!giftCard || giftCard.currencyCode !== due.currencyCode) return due;
-  return { ...due, centAmount: Math.max(0, due.centAmount - giftCard.centAmount) };
-}
-
-/**
- * The amounts a payment may cover the cart with: what is left to pay, or that less the gift card
- * its PaymentIntent was created with (while the gift card's own payment is not yet on the cart).
- */
-export function acceptableAmounts(due: CtMoney, giftCardPlanned: string | undefined): number[] {
-  const gift = Number(giftCardPlanned);
-  return Number.isSafeInteger(gift) && gift > 0
-    ? [due.centAmount, Math.max(0, due.centAmount - gift)]
-    : [due.centAmount];
+  const deducted = giftCardStillDue(cart, excludePaymentId, giftCard.centAmount);
+  return { ...due, centAmount: Math.max(0, due.centAmount - deducted) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { acceptableAmounts, amountToPay } from '../commercetools/cart-amount';
+import { amountToPay, giftCardStillDue } from '../commercetools/cart-amount';
 import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
@@ -62,6 +62,12 @@ export function isAccepted(payment: Payment, paymentIntent: Stripe.PaymentIntent
 export type CoverageVerdict =
   /** The cart asks exactly what the payment holds: it may be approved and ordered. */
   | { verdict: 'matches'; cart: Cart }
+  /**
+   * The payment holds what the cart asks less the gift card the session planned, whose own payment
+   * is not on the cart yet: the payment stands, but the cart is not paid in full, so no order is
+   * made from it until the gift card's payment is there (commercetools Checkout orders it then).
+   */
+  | { verdict: 'awaits-gift-card'; giftCard: number }
   /** The cart was ordered already (with this payment on it, or by whoever ordered it). */
   | { verdict: 'ordered' }
   /** The cart asks another amount, or is gone: the payment must be released. */
@@ -92,8 +98,11 @@ export async function cartCoverage(
   if (cart.cartState === 'Merged') return { verdict: 'differs', reason: 'the cart was merged into another one' };
   const due = amountToPay(cart, payment.id);
   const paid = fromStripeAmount(authorizedAmount(snapshot) ?? 0, pi.currency, payment.amountPlanned.fractionDigits);
-  const accepted = acceptableAmounts(due, pi.metadata[METADATA.giftCardPlanned]);
-  if (due.currencyCode !== paid.currencyCode || !accepted.includes(paid.centAmount)) {
+  const giftCard = giftCardStillDue(cart, payment.id, Number(pi.metadata[METADATA.giftCardPlanned]));
+  if (due.currencyCode === paid.currencyCode && giftCard > 0 && paid.centAmount === due.centAmount - giftCard) {
+    return { verdict: 'awaits-gift-card', giftCard };
+  }
+  if (due.currencyCode !== paid.currencyCode || due.centAmount !== paid.centAmount) {
     return {
       verdict: 'differs',
       reason: `the cart asks ${due.centAmount} ${due.currencyCode}, the payment was for ${paid.centAmount} ${paid.currencyCode}`,

@@ -1,6 +1,6 @@
 import type { BaseAddress, Cart, Order, Payment, PaymentState } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { acceptableAmounts, amountToPay } from '../commercetools/cart-amount';
+import { amountToPay } from '../commercetools/cart-amount';
 import { isConflict, statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
@@ -142,6 +142,13 @@ async function createOnce(
     deps.log.info({ cartId, paymentId: payment.id }, 'cart already ordered elsewhere: left alone');
     return 'already-ordered';
   }
+  if (coverage.verdict === 'awaits-gift-card') {
+    deps.log.info(
+      { cartId, paymentId: payment.id, giftCard: coverage.giftCard },
+      "cart not paid in full until the gift card's payment is on it: no order yet",
+    );
+    return 'awaits-gift-card';
+  }
   if (coverage.verdict === 'differs') {
     await giveBack(deps, payment, snapshot, coverage.reason);
     return 'released';
@@ -155,8 +162,7 @@ async function createOnce(
     const addressed = await ct.setCartShippingAddress(cart, fromStripe);
     const due = amountToPay({ ...addressed, paymentInfo: cart.paymentInfo } as Cart, payment.id);
     const paid = fromStripeAmount(authorized, snapshot.paymentIntent.currency, payment.amountPlanned.fractionDigits);
-    const accepted = acceptableAmounts(due, snapshot.paymentIntent.metadata[METADATA.giftCardPlanned]);
-    if (!accepted.includes(paid.centAmount) || due.currencyCode !== paid.currencyCode) {
+    if (due.centAmount !== paid.centAmount || due.currencyCode !== paid.currencyCode) {
       await giveBack(deps, payment, snapshot, 'the cart asks another amount once its shipping address is set');
       return 'released';
     }

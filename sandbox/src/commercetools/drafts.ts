@@ -13,6 +13,9 @@ const DROPPED: Partial<Record<string, { typeId: 'cart' | 'payment'; pick(draft: 
       return {
         ...(typeof d.interfaceId === 'string' ? { interfaceId: d.interfaceId } : {}),
         ...(typeof d.anonymousId === 'string' ? { anonymousId: d.anonymousId } : {}),
+        ...(typeof d.checkoutTransactionItemId === 'string'
+          ? { checkoutTransactionItemId: d.checkoutTransactionItemId }
+          : {}),
         ...(typeof customer?.id === 'string' ? { customer: { typeId: 'customer', id: customer.id } } : {}),
       };
     },
@@ -30,7 +33,7 @@ function dropped(request: FastifyRequest, projectKey: string) {
 
 /**
  * The mock creates carts without their draft's `key`, and payments without `interfaceId`,
- * `anonymousId` and `customer`; commercetools stores them (and answers them), and they are what
+ * `anonymousId`, `checkoutTransactionItemId` and `customer`; commercetools stores them (and answers them), and they are what
  * clients look these resources up by. Each created resource gets them, in the storage and in the
  * answer, before any other request can see it answered.
  */
