@@ -268,6 +268,8 @@ maybe('checkout in a real browser', () => {
     });
     await waitForRow(page, 'Charge', 'Success');
     await page.screenshot({ path: path.join(ARTIFACTS, 'ideal-redirect.png'), fullPage: true });
+    // The shop, the bank's page and the way back: no response of 400 or more, no console error.
+    expect(problems.get(page)).toEqual([]);
   });
 
   it('D14: every component /operations/payment-components lists is built and mounted by the enabler', async () => {
