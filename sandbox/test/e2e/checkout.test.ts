@@ -235,6 +235,8 @@ maybe('checkout in a real browser', () => {
     await page.click('#pay');
     const dialog = page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
     await dialog.waitFor();
+    // The challenge over the shop, as Stripe.js shows the issuer's page.
+    expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Complete' }).click();
     await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
       timeout: 15000,
@@ -254,6 +256,7 @@ maybe('checkout in a real browser', () => {
     });
     expect(await result(page).textContent()).toMatch(/payment_intent_authentication_failure/);
     await page.screenshot({ path: path.join(ARTIFACTS, '3ds-failed.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('a redirect method (iDEAL) goes to the bank and back to the page, which finishes the payment', async () => {
@@ -268,6 +271,7 @@ maybe('checkout in a real browser', () => {
     });
     await waitForRow(page, 'Charge', 'Success');
     await page.screenshot({ path: path.join(ARTIFACTS, 'ideal-redirect.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
     // The shop, the bank's page and the way back: no response of 400 or more, no console error.
     expect(problems.get(page)).toEqual([]);
   });
@@ -321,6 +325,7 @@ maybe('checkout in a real browser', () => {
     await waitForRow(page, 'Authorization', 'Pending');
     expect(await page.locator('#order').textContent()).toBe('No order yet.');
     await page.screenshot({ path: path.join(ARTIFACTS, 'sepa-pending.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
     await page.click('[data-stripe="settle"]');
     await waitForRow(page, 'Charge', 'Success');
     await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
