@@ -5,6 +5,7 @@
  * the sandbox (`npm start`). The tests use only what the README documents.
  */
 import type { Browser, Page } from 'playwright-core';
+import { axeViolations } from 'sandbox/test/e2e/axe';
 import { startStack, type Stack } from 'sandbox/test/e2e/stack';
 import { canRunBrowser, launchChromium, typeCard } from 'sandbox/test/stand-in/harness';
 
@@ -238,6 +239,27 @@ maybe('the enabler contract in a browser', () => {
     expect(await page.getByRole('status').textContent()).toBe(
       'Ihre Karte ist nicht ausreichend gedeckt. Bitte verwenden Sie eine andere Karte.',
     );
+    await page.context().close();
+  });
+
+  it('the mounted drop-in, its pay button and its status line have no axe-core violation, before paying and after a decline', async () => {
+    const page = await open();
+    await run(
+      page,
+      `window.c = (await enabler.createDropinBuilder('embedded')).build({ showPayButton: true }); await c.mount('#payment');`,
+    );
+    expect({ state: 'mounted', violations: await axeViolations(page, '#payment') }).toEqual({
+      state: 'mounted',
+      violations: [],
+    });
+    await typeCard(page, '4000 0000 0000 0002');
+    await page.getByRole('button', { name: /Pay/ }).click();
+    await until(page, 'complete');
+    expect(await page.getByRole('status').textContent()).not.toBe('');
+    expect({ state: 'declined', violations: await axeViolations(page, '#payment') }).toEqual({
+      state: 'declined',
+      violations: [],
+    });
     await page.context().close();
   });
 

@@ -6,9 +6,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/testing/spawn';
 import { canRunBrowser, launchChromium, typeCard } from '../stand-in/harness';
+import { axeViolations } from './axe';
 import { startStack, type Stack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -38,8 +39,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function shop(kind = 'dropin'): Promise<Page> {
-  const context = await browser!.newContext();
+/** Responses with a status of 400 or more, console errors and uncaught errors, of each page. */
+const problems = new WeakMap<Page, string[]>();
+
+async function shop(
+  kind = 'dropin',
+  options: { start?: boolean; context?: BrowserContextOptions } = {},
+): Promise<Page> {
+  const context = await browser!.newContext(options.context);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     if (host === 'localhost' || host === '127.0.0.1') return route.continue();
@@ -47,8 +54,14 @@ async function shop(kind = 'dropin'): Promise<Page> {
     return route.abort();
   });
   const page = await context.newPage();
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('response', (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
+  page.on('console', (m) => m.type() === 'error' && seen.push(`console error: ${m.text()}`));
+  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
   await page.goto(demoUrl);
   await page.selectOption('#kind', kind);
+  if (options.start === false) return page;
   await page.click('#start');
   await page.waitForSelector('#pay:not([disabled])');
   return page;
@@ -80,6 +93,124 @@ maybe('checkout in a real browser', () => {
     expect(external).toEqual([]);
   });
 
+  it('a card checkout as a shopper sees it: the total on Pay, Pay disabled while paying and after success, the order number in the confirmation; no response ≥ 400, no console error', async () => {
+    const page = await shop('card');
+    const pay = page.locator('#pay');
+    expect(await pay.textContent()).toBe('Pay €29.99');
+    await typeCard(page, '4242 4242 4242 4242');
+    await pay.click();
+    expect(await pay.isDisabled()).toBe(true);
+    await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
+      timeout: 15000,
+    });
+    const orderNumber = /^Order (\S+) — /.exec((await page.locator('#order').textContent())!)![1]!;
+    await page.waitForFunction(
+      (n) => document.getElementById('result')?.textContent?.includes(`order ${n} is confirmed`),
+      orderNumber,
+      { timeout: 15000 },
+    );
+    expect(await result(page).getAttribute('class')).toBe('ok');
+    expect(await pay.isDisabled()).toBe(true);
+    expect(await page.locator('#start').isEnabled()).toBe(true);
+    // Nothing the page polls meanwhile brings Pay back or replaces the confirmation.
+    await page.waitForTimeout(1500);
+    expect(await pay.isDisabled()).toBe(true);
+    expect(await result(page).textContent()).toBe(`Payment approved. Thank you: order ${orderNumber} is confirmed.`);
+    expect(problems.get(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('New cart forgets the paid payment (its id, transactions, order, merchant result) and a second cart pays as a new payment', async () => {
+    const page = await shop('card');
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await waitForRow(page, 'Charge', 'Success');
+    await page.fill('#amount', '500');
+    await page.click('[data-op="refundPayment"]');
+    await waitForRow(page, 'Refund', 'Success');
+    await page.waitForFunction(() => document.getElementById('op-result')?.textContent !== '');
+    const first = (await page.locator('#payment-id').textContent())!;
+    expect(first).not.toBe('');
+
+    await page.click('#start');
+    await page.waitForSelector('#pay:not([disabled])');
+    // Past a few polls of the page: the old payment does not come back.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('#payment-id').textContent()).toBe('');
+    expect(await page.locator('#transactions tr').count()).toBe(0);
+    expect(await page.locator('#order').textContent()).toBe('No order yet.');
+    expect(await page.locator('#op-result').textContent()).toBe('');
+    expect(await result(page).textContent()).toBe('');
+    expect(await page.locator('[data-op="refundPayment"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-stripe="dispute"]').isDisabled()).toBe(true);
+    expect(await page.locator('#pay').textContent()).toBe('Pay €29.99');
+
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await waitForRow(page, 'Charge', 'Success');
+    const second = (await page.locator('#payment-id').textContent())!;
+    expect(second).not.toBe('');
+    expect(second).not.toBe(first);
+    expect(await page.locator('#transactions tr[data-type="Refund"]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('on a phone (390×844): one column, nothing wider than the screen, controls sized for a finger', async () => {
+    const page = await shop('dropin', {
+      context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    });
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.tap('#pay');
+    await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
+      timeout: 15000,
+    });
+    const layout = await page.evaluate(() => {
+      const [pay, payment] = [...document.querySelectorAll('main section')].map((s) => s.getBoundingClientRect());
+      const controls = [
+        ...document.querySelectorAll<HTMLElement>('#kind, #start, #pay, #amount, [data-op], [data-stripe]'),
+      ];
+      return {
+        width: window.innerWidth,
+        scrollWidth: document.documentElement.scrollWidth,
+        sameColumn: pay!.left === payment!.left && payment!.top >= pay!.bottom,
+        small: controls
+          .filter((c) => c.getBoundingClientRect().height < 44)
+          .map((c) => `${c.id || c.textContent}: ${c.getBoundingClientRect().height}px`),
+      };
+    });
+    expect(layout.width).toBe(390);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.sameColumn).toBe(true);
+    expect(layout.small).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('accessibility (axe-core): no violation on the page at first, with the drop-in mounted, after a success and after a decline', async () => {
+    const page = await shop('dropin', { start: false });
+    expect({ state: 'initial', violations: await axeViolations(page) }).toEqual({ state: 'initial', violations: [] });
+    await page.click('#start');
+    await page.waitForSelector('#pay:not([disabled])');
+    expect({ state: 'mounted', violations: await axeViolations(page) }).toEqual({ state: 'mounted', violations: [] });
+    await typeCard(page, '4242 4242 4242 4242');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {
+      timeout: 15000,
+    });
+    expect({ state: 'success', violations: await axeViolations(page) }).toEqual({ state: 'success', violations: [] });
+
+    await page.click('#start');
+    await page.waitForSelector('#pay:not([disabled])');
+    await typeCard(page, '4000 0000 0000 0002');
+    await page.click('#pay');
+    await page.waitForFunction(() => document.getElementById('result')?.className === 'ko', undefined, {
+      timeout: 15000,
+    });
+    expect({ state: 'declined', violations: await axeViolations(page) }).toEqual({ state: 'declined', violations: [] });
+    await page.context().close();
+  });
+
   it('D15: a declined card shows the decline code, and a retry with a good card is approved', async () => {
     const page = await shop();
     await typeCard(page, '4000 0000 0000 0002');
@@ -88,6 +219,7 @@ maybe('checkout in a real browser', () => {
       timeout: 15000,
     });
     expect(await result(page).textContent()).toMatch(/card_declined, generic_decline/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'decline.png'), fullPage: true });
     for (const label of ['Card number', 'Expiration date', 'Security code']) await page.getByLabel(label).fill('');
     await typeCard(page, '4242 4242 4242 4242');
     await page.click('#pay');
@@ -103,6 +235,8 @@ maybe('checkout in a real browser', () => {
     await page.click('#pay');
     const dialog = page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
     await dialog.waitFor();
+    // The challenge over the shop, as Stripe.js shows the issuer's page.
+    expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Complete' }).click();
     await page.waitForFunction(() => document.getElementById('result')?.className === 'ok', undefined, {
       timeout: 15000,
@@ -121,6 +255,8 @@ maybe('checkout in a real browser', () => {
       timeout: 15000,
     });
     expect(await result(page).textContent()).toMatch(/payment_intent_authentication_failure/);
+    await page.screenshot({ path: path.join(ARTIFACTS, '3ds-failed.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('a redirect method (iDEAL) goes to the bank and back to the page, which finishes the payment', async () => {
@@ -135,6 +271,9 @@ maybe('checkout in a real browser', () => {
     });
     await waitForRow(page, 'Charge', 'Success');
     await page.screenshot({ path: path.join(ARTIFACTS, 'ideal-redirect.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    // The shop, the bank's page and the way back: no response of 400 or more, no console error.
+    expect(problems.get(page)).toEqual([]);
   });
 
   it('D14: every component /operations/payment-components lists is built and mounted by the enabler', async () => {
@@ -185,6 +324,8 @@ maybe('checkout in a real browser', () => {
     });
     await waitForRow(page, 'Authorization', 'Pending');
     expect(await page.locator('#order').textContent()).toBe('No order yet.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sepa-pending.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
     await page.click('[data-stripe="settle"]');
     await waitForRow(page, 'Charge', 'Success');
     await page.waitForFunction(() => document.getElementById('order')?.dataset.paymentState === 'Paid', undefined, {

@@ -9,9 +9,9 @@ const CSS = `.sbx-pe{font:14px/1.4 var(--sbx-font,system-ui,sans-serif);color:va
 .sbx-tabs{display:flex;gap:6px;flex-wrap:wrap}.sbx-tab{flex:1;padding:8px;border:1px solid #e0e6eb;border-radius:var(--sbx-radius,5px);background:var(--sbx-bg,#fff);cursor:pointer;font:inherit}
 .sbx-tab[aria-selected=true]{border-color:var(--sbx-primary,#0570de);box-shadow:0 0 0 1px var(--sbx-primary,#0570de)}
 .sbx-radio{display:flex;gap:8px;align-items:center;padding:8px;border:1px solid #e0e6eb;border-radius:var(--sbx-radius,5px)}
-.sbx-pane{display:grid;grid-template-columns:1fr 1fr;gap:10px}.sbx-pane label{display:grid;gap:4px}.sbx-pane label:first-child{grid-column:1/-1}
-.sbx-pane input{padding:9px;border:1px solid #e0e6eb;border-radius:var(--sbx-radius,5px);font:inherit;background:var(--sbx-bg,#fff);color:inherit}
-.sbx-pane input[aria-invalid=true]{border-color:#df1b41}.sbx-hint{color:#6d6e78;font-size:12px;margin:0}.sbx-error{color:#df1b41;min-height:1em}
+.sbx-pane{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:10px}.sbx-pane label{display:grid;gap:4px}.sbx-pane label:first-child{grid-column:1/-1}
+.sbx-pane input{min-width:0;width:100%;box-sizing:border-box;padding:9px;border:1px solid #e0e6eb;border-radius:var(--sbx-radius,5px);font:inherit;background:var(--sbx-bg,#fff);color:inherit}
+.sbx-pane input[aria-invalid=true]{border-color:#df1b41}.sbx-hint{grid-column:1/-1;color:#6d6e78;font-size:12px;margin:0}.sbx-error{color:#df1b41;min-height:1em}
 .sbx-overlay{position:fixed;inset:0;background:rgba(0,0,0,.45);display:grid;place-items:center;z-index:2147483647}
 .sbx-dialog{background:#fff;padding:24px;border-radius:8px;max-width:360px;font:15px/1.4 system-ui,sans-serif}.sbx-dialog button{margin:8px 8px 0 0;padding:8px 16px}`;
 
