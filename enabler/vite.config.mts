@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 // `public/`, the folder a commercetools Connect assets application serves. Source maps only when
 // asked (ENABLER_SOURCEMAP=true): the served bundle carries none.
 export default defineConfig({
+  // public/ is the output, not a folder of static files to copy into it.
+  publicDir: false,
   build: {
     outDir: 'public',
     emptyOutDir: true,

@@ -209,14 +209,29 @@ function banner(info) {
 }
 
 try {
-  // The demo page serves the enabler bundle: build it first (about a second).
+  // The demo page serves the enabler bundle: build it first (under a second). Its type
+  // declarations (dist/types, what a TypeScript storefront imports) are built meanwhile, so that
+  // the enabler folder after npm start is the package `npm run build` makes.
+  let declarations = Promise.resolve();
   if (services.some((s) => s.name === 'demo')) {
+    const enabler = path.join(root, 'enabler');
     const build = spawnSync(
       process.execPath,
       [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-      { cwd: path.join(root, 'enabler'), stdio: 'inherit' },
+      { cwd: enabler, stdio: 'inherit' },
     );
     if (build.status !== 0) throw new Error('the enabler bundle could not be built');
+    declarations = new Promise((resolve, reject) => {
+      const tsc = spawn(
+        process.execPath,
+        [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+        { cwd: enabler, stdio: 'inherit' },
+      );
+      tsc.once('error', reject);
+      tsc.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error('the enabler type declarations could not be built')),
+      );
+    });
   }
   const info = {};
   // jwt-mock and the sandbox do not depend on each other; the processor needs both.
@@ -230,6 +245,7 @@ try {
     service.before?.(info);
     info[service.name] = await startService(service, info);
   }
+  await declarations;
   banner(info);
 } catch (err) {
   process.stderr.write(`npm start failed: ${err.message}\n`);

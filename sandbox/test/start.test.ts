@@ -3,6 +3,8 @@
  * leaves no process behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { DIVERGENCE_REPORT } from '../src/stripe/shape-checks';
 import { REPO_ROOT } from '../src/testing/spawn';
 
@@ -26,7 +28,10 @@ function alive(pid: number): boolean {
   }
 }
 
+const ENABLER_TYPES = path.join(REPO_ROOT, 'enabler', 'dist', 'types', 'main.d.ts');
+
 it('npm start brings the sandbox up, prints every URL, and Ctrl-C stops it with no orphan', async () => {
+  rmSync(ENABLER_TYPES, { force: true });
   const start = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: REPO_ROOT,
     // Free ports, so that a developer's running sandbox does not clash with the test.
@@ -73,6 +78,8 @@ it('npm start brings the sandbox up, prints every URL, and Ctrl-C stops it with 
   });
   expect(checkout.status).toBe(201);
   expect((await fetch(jwksUrl!)).status).toBe(200);
+  // The enabler it built for the demo is the whole package, type declarations included.
+  expect(existsSync(ENABLER_TYPES)).toBe(true);
 
   const children = childPids(start.pid!);
   expect(children.length).toBeGreaterThanOrEqual(2);
