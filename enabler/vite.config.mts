@@ -16,7 +16,7 @@ export default defineConfig({
       fileName: (format) => `connector-enabler.${format}.js`,
     },
     sourcemap: process.env.ENABLER_SOURCEMAP === 'true',
-    target: 'es2020',
+    target: 'es2022',
     minify: true,
   },
 });

@@ -95,6 +95,9 @@ export class PaymentElementComponent implements DropinComponent {
     const wrapper = document.createElement('div');
     wrapper.className = 'ctc-enabler';
     wrapper.lang = i18n.language;
+    // One named group for assistive technology: the form, its pay button and its status line.
+    wrapper.setAttribute('role', 'group');
+    wrapper.setAttribute('aria-label', i18n.t('region'));
     const slot = document.createElement('div');
     slot.className = 'ctc-element';
     wrapper.append(slot);

@@ -233,6 +233,7 @@ maybe('the enabler contract in a browser', () => {
       "{ locale: 'de-DE' }",
     );
     await expect(page.getByRole('button', { name: '29,99 € bezahlen' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('group', { name: 'Zahlung' }).count()).resolves.toBe(1);
     await typeCard(page, '4000 0000 0000 9995');
     await page.getByRole('button', { name: /bezahlen/ }).click();
     await until(page, 'complete');
