@@ -1,6 +1,7 @@
 import { loadStripe, type Stripe, type StripeElementLocale } from '@stripe/stripe-js';
 import { EnablerError } from './errors';
 import { translator, type Translator } from './i18n';
+import { EXPRESS_TYPES, ExpressCheckoutComponent, type ExpressType } from './express';
 import { finish } from './pay';
 import { PaymentElementComponent } from './payment-element';
 import { ProcessorApi } from './processor-api';
@@ -9,7 +10,9 @@ import type {
   DropinOptions,
   DropinType,
   EnablerOptions,
+  ExpressOptions,
   PaymentComponentBuilder,
+  PaymentExpressBuilder,
   PaymentDropinBuilder,
   PaymentResult,
 } from './types';
@@ -103,8 +106,23 @@ export class Enabler {
     return { componentHasSubmit: true, build: (config?: ComponentOptions) => this.component(type, config) };
   }
 
-  async createExpressBuilder(type: string): Promise<never> {
-    throw new EnablerError(`Express checkout "${type}" is not supported.`, 'unsupported_express');
+  /** `express` (every wallet the deployment offers), `applepay`, `googlepay` or `link`. */
+  async createExpressBuilder(type: string): Promise<PaymentExpressBuilder> {
+    if (!Object.hasOwn(EXPRESS_TYPES, type)) {
+      throw new EnablerError(
+        `Express checkout "${type}" is not supported; supported: ${Object.keys(EXPRESS_TYPES).join(', ')}.`,
+        'unsupported_express',
+      );
+    }
+    const locale = stripeLocale(this.options.locale);
+    const deps = {
+      processorUrl: this.options.processorUrl,
+      api: this.api,
+      stripe: this.stripe,
+      i18n: this.i18n,
+      ...(locale ? { locale } : {}),
+    };
+    return { build: (config: ExpressOptions) => new ExpressCheckoutComponent(deps, type as ExpressType, config) };
   }
 
   async createStoredPaymentMethodBuilder(type: string): Promise<never> {

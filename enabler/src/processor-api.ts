@@ -20,6 +20,20 @@ export interface CreatedPayment {
   paymentReference: string;
   cartId: string;
   merchantReturnUrl: string;
+  /** The PaymentIntent's amount (Stripe's minor units) and currency. */
+  amount?: number;
+  currency?: string;
+}
+
+/** `GET /express-config`: the cart as the wallet sheet shows it. */
+export interface ExpressConfig {
+  cartInfo: { amount: number; currency: string };
+  countryCode?: string;
+  captureMethod: 'automatic' | 'automatic_async' | 'manual';
+  paymentMethodTypes: string[];
+  wallets: { applePay: 'auto' | 'never'; googlePay: 'auto' | 'never'; link: 'auto' | 'never' };
+  lineItems: { name: string; amount: number }[];
+  shippingRate?: { id: string; displayName: string; amount: number };
 }
 
 export interface ConfirmResult {
@@ -78,6 +92,7 @@ export class ProcessorApi {
   config = () => this.call<ProcessorConfig>('GET', '/operations/config');
   elementConfig = (component: string) =>
     this.call<ElementConfig>('GET', `/config-element/${encodeURIComponent(component)}`);
+  expressConfig = () => this.call<ExpressConfig>('GET', '/express-config');
   createPayment = (paymentComponent: string) => this.call<CreatedPayment>('POST', '/payments', { paymentComponent });
   confirm = (paymentReference: string, paymentIntent?: string) =>
     this.call<ConfirmResult>(

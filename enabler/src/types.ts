@@ -87,3 +87,67 @@ export interface PaymentDropinBuilder {
 }
 
 export type DropinType = 'embedded' | 'hpp';
+
+/** An address as commercetools has it (what the wallet sheet gives, as far as it gives it). */
+export interface ExpressAddressData {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  firstName?: string;
+  lastName?: string;
+  streetName?: string;
+  streetNumber?: string;
+  additionalStreetInfo?: string;
+  postalCode?: string;
+  city?: string;
+  state?: string;
+  phone?: string;
+  email?: string;
+}
+
+/** A shipping method the storefront offers for an address (`getShippingMethods`). */
+export interface ExpressShippingOptionData {
+  /** The commercetools shipping method id (given back to `onShippingMethodSelected`). */
+  id: string;
+  name?: string;
+  description?: string;
+  /** The one the cart has now: the sheet shows it selected. */
+  isSelected?: boolean;
+  /** Its price for this cart. */
+  amount?: { centAmount: number; currencyCode: string };
+}
+
+/** What the wallet gives once the shopper approved: only what it gave is present. */
+export interface ExpressPaymentSubmitPayload {
+  shippingAddress?: ExpressAddressData;
+  billingAddress?: ExpressAddressData;
+  customerEmail?: string;
+}
+
+export interface ExpressOptions {
+  /** Countries the shop ships to (ISO 3166-1 alpha-2); the wallet refuses other addresses. */
+  allowedCountries?: string[];
+  /** Called when a wallet button is pressed: the checkout session of the cart to pay (create it now if need be). */
+  onPayButtonClick: () => Promise<{ sessionId: string }>;
+  /** The shopper chose an address in the wallet: set it on the cart. */
+  onShippingAddressSelected: (opts: { address: ExpressAddressData }) => Promise<void>;
+  /** The shipping methods for that address, with their prices for the cart. */
+  getShippingMethods: (opts: { address: ExpressAddressData }) => Promise<ExpressShippingOptionData[]>;
+  /** The shopper chose a shipping method: set it on the cart. */
+  onShippingMethodSelected: (opts: { shippingMethod: { id: string } }) => Promise<void>;
+  /** The shopper approved the payment: put the full addresses and email on the cart before it is charged. */
+  onPaymentSubmit: (opts: ExpressPaymentSubmitPayload) => Promise<void>;
+  /** The amount the buttons start with (the cart's total, or the product's price on a product page). */
+  initialAmount?: { centAmount: number; currencyCode: string; fractionDigits?: number };
+  onComplete?: (result: PaymentResult) => void;
+  /** Failures, and `express_canceled` when the shopper closes the wallet without paying. */
+  onError?: (error: Error) => void;
+}
+
+export interface ExpressComponent {
+  /** Resolves once the wallet buttons are rendered. */
+  mount(selector: string): Promise<void>;
+}
+
+export interface PaymentExpressBuilder {
+  build(config: ExpressOptions): ExpressComponent;
+}

@@ -4,7 +4,7 @@
  */
 
 /** A shopping bag in the shop's blue, inline: the browser asks the server for no /favicon.ico. */
-const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+export const FAVICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="4" y="10" width="24" height="19" rx="3" fill="#0b57d0"/><path d="M11 13V9a5 5 0 0 1 10 0v4" fill="none" stroke="#0b57d0" stroke-width="3"/></svg>',
 )}`;
 
@@ -51,6 +51,7 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
 <body>
 <main>
 <h1>Sandbox shop</h1>
+<p><a href="/product">Product page with express checkout (Apple Pay, Google Pay, Link)</a></p>
 <div class="summary">
   <dl>
     <dt>Sandbox T-shirt</dt><dd>€25.00</dd>

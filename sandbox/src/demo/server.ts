@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { page } from './page';
+import { productPage } from './product-page';
+import { registerStorefront } from './storefront';
 
 export interface DemoOptions {
   processorUrl: string;
@@ -38,6 +40,17 @@ export function createDemo(options: DemoOptions): FastifyInstance {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  const ctCall = async (method: 'GET' | 'POST', p: string, body?: unknown) => {
+    const res = await fetch(`${options.commercetoolsUrl}/${options.projectKey}${p}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await ctToken()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
   const forward = async (url: string, init: RequestInit) => {
     const res = await fetch(url, init);
     const text = await res.text();
@@ -53,6 +66,11 @@ export function createDemo(options: DemoOptions): FastifyInstance {
     reply
       .type('text/html; charset=utf-8')
       .send(page({ processorUrl: options.processorUrl, stripeUrl: options.stripeUrl })),
+  );
+  app.get('/product', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(productPage({ processorUrl: options.processorUrl, stripeUrl: options.stripeUrl })),
   );
   app.get<{ Params: { file: string } }>('/enabler/:file', async (request, reply) => {
     const file = path.basename(request.params.file);
@@ -75,6 +93,9 @@ export function createDemo(options: DemoOptions): FastifyInstance {
     });
     return reply.code(res.status).send(res.body);
   });
+
+  // The storefront's own backend for express checkout (address, shipping methods).
+  registerStorefront(app, ctCall);
 
   // The commercetools side, for the timeline.
   app.get<{ Params: { id: string } }>('/api/payments/:id', async (request, reply) => {
