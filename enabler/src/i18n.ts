@@ -177,6 +177,7 @@ export function messageFor(code: string | undefined, declineCode?: string): Mess
     case 'authentication_required':
       return 'authenticationFailed';
     case 'payment_canceled':
+    case 'express_canceled':
       return 'canceled';
     case 'cart_changed':
       return 'cartChanged';
