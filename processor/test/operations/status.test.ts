@@ -119,7 +119,8 @@ describe('GET /operations/payment-components (D14)', () => {
       expect(res.body).toEqual({
         dropins: [{ type: 'embedded' }],
         components: [{ type: 'card' }, { type: 'sepa_debit' }],
-        express: [],
+        // STRIPE_EXPRESS_WALLETS by default: every wallet (express-checkout.test.ts: only the configured ones).
+        express: [{ type: 'applepay' }, { type: 'googlepay' }, { type: 'link' }],
       });
     } finally {
       await processor.close();
