@@ -51,6 +51,7 @@ describe('GET /operations/status (D13)', () => {
         { name: 'Stripe API', status: 'UP' },
         { name: 'Stripe webhook endpoint', status: 'UP' },
         { name: 'commercetools types', status: 'UP' },
+        { name: 'Stripe payment method domains', status: 'UP' },
       ],
     });
     const text = JSON.stringify(res.body);
