@@ -61,3 +61,59 @@ export async function addGiftCardPayment(p: Processor, cartId: string, centAmoun
       .execute()
   ).body;
 }
+
+/** A second shipping method in the sandbox project ("Express shipping", 9.99 in Europe), made once per sandbox. */
+export async function expressShippingMethod(p: Processor): Promise<{ id: string; name: string; centAmount: number }> {
+  const api = p.deps.sdk.ctAPI.client;
+  const key = 'express';
+  const centAmount = 999;
+  try {
+    const existing = (await api.shippingMethods().withKey({ key }).get().execute()).body;
+    return { id: existing.id, name: existing.name, centAmount };
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  const zone = (await api.zones().withKey({ key: 'europe' }).get().execute()).body;
+  const created = (
+    await api
+      .shippingMethods()
+      .post({
+        body: {
+          key,
+          name: 'Express shipping',
+          isDefault: false,
+          taxCategory: { typeId: 'tax-category', key: 'standard' },
+          zoneRates: [
+            { zone: { typeId: 'zone', id: zone.id }, shippingRates: [{ price: { currencyCode: 'EUR', centAmount } }] },
+          ],
+        },
+      })
+      .execute()
+  ).body;
+  return { id: created.id, name: created.name, centAmount };
+}
+
+/** The shopper picks another shipping method (taxed like the sandbox's carts: 19 % included). */
+export async function setShippingMethod(p: Processor, cartId: string, shippingMethodId: string): Promise<Cart> {
+  const api = p.deps.sdk.ctAPI.client;
+  const cart = await getCart(p, cartId);
+  const country = cart.shippingAddress?.country ?? 'DE';
+  return (
+    await api
+      .carts()
+      .withId({ ID: cartId })
+      .post({
+        body: {
+          version: cart.version,
+          actions: [
+            {
+              action: 'setShippingMethod',
+              shippingMethod: { typeId: 'shipping-method', id: shippingMethodId },
+              externalTaxRate: { name: `${country} VAT`, amount: 0.19, country, includedInPrice: true },
+            },
+          ],
+        },
+      })
+      .execute()
+  ).body;
+}

@@ -1,9 +1,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { describeKeys, EnvSchema, type EnvKey, type ResolvedEnv } from './schema';
+import { describeKeys, EnvSchema, type EXPRESS_WALLETS, type EnvKey, type ResolvedEnv } from './schema';
 
 export type CaptureMethod = ResolvedEnv['STRIPE_CAPTURE_METHOD'];
 export type BillingAddressCollection = ResolvedEnv['STRIPE_COLLECT_BILLING_ADDRESS'];
+export type ExpressWallet = (typeof EXPRESS_WALLETS)[number];
 
 const AppearanceSchema = Type.Object(
   {
@@ -62,6 +63,8 @@ export interface Config {
     layout: Layout;
     billingAddressCollection: BillingAddressCollection;
     applePayDomainAssociation?: string;
+    /** The Express Checkout Element's wallets; empty: express checkout is off. */
+    expressWallets: readonly ExpressWallet[];
     /** Several partial captures of one authorization. */
     multicapture: boolean;
     /** Emulator base URL (local runs); undefined means api.stripe.com. */
@@ -170,9 +173,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const keys = describeKeys();
   const problems: string[] = [];
   const env: Record<string, string> = {};
+  /** Keys set to the empty string where that means something (`whenEmpty`), not "unset". */
+  const setEmpty = new Set<EnvKey>();
   for (const info of keys) {
     const raw = source[info.key]?.trim();
     if (raw) env[info.key] = raw;
+    else if (raw === '' && info.whenEmpty !== undefined) setEmpty.add(info.key);
     else if (info.default !== undefined) env[info.key] = info.default;
   }
 
@@ -249,6 +255,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         ? { applePayDomainAssociation: e.STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION }
         : {}),
       ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL.replace(/\/+$/, '') } : {}),
+      expressWallets: setEmpty.has('STRIPE_EXPRESS_WALLETS')
+        ? []
+        : [...new Set(e.STRIPE_EXPRESS_WALLETS.split(',') as ExpressWallet[])],
       multicapture: e.STRIPE_ENABLE_MULTICAPTURE === 'true',
     },
     merchantReturnUrl: e.MERCHANT_RETURN_URL,

@@ -17,6 +17,8 @@ interface KeyOptions {
   localOnly?: boolean;
   /** Set by commercetools Connect itself; not listed in connect.yaml. */
   injected?: boolean;
+  /** A key set to the empty string means this (instead of unset: the default). */
+  whenEmpty?: string;
 }
 
 /** An absolute http(s) URL. */
@@ -44,6 +46,8 @@ const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
 export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
 export const BILLING_ADDRESS_COLLECTION = ['auto', 'never', 'if_required'] as const;
+/** The wallets of the Express Checkout Element the connector can offer. */
+export const EXPRESS_WALLETS = ['applePay', 'googlePay', 'link'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = Type.Object({
@@ -160,6 +164,15 @@ export const EnvSchema = Type.Object({
       default: 'auto',
     }),
   ),
+  STRIPE_EXPRESS_WALLETS: opt(
+    str({
+      description:
+        'Comma-separated wallets of the express checkout (Stripe Express Checkout Element): applePay, googlePay, link. Set it empty to turn express checkout off. Post-deploy registers the ALLOWED_ORIGINS hostnames as Stripe payment method domains while any is on.',
+      pattern: `^(${EXPRESS_WALLETS.join('|')})(,(${EXPRESS_WALLETS.join('|')}))*$`,
+      default: EXPRESS_WALLETS.join(','),
+      whenEmpty: '',
+    }),
+  ),
   STRIPE_APPLE_PAY_DOMAIN_ASSOCIATION: opt(
     str({
       description:
@@ -265,6 +278,8 @@ export interface KeyInfo {
   localOnly: boolean;
   injected: boolean;
   default?: string;
+  /** What an empty value means, for the keys where it is not "unset". */
+  whenEmpty?: string;
 }
 
 /** The keys with their metadata, in schema order (for connect.yaml, the README and errors). */
@@ -280,6 +295,7 @@ export function describeKeys(): KeyInfo[] {
       localOnly: s.localOnly === true,
       injected: s.injected === true,
       ...(s.default !== undefined ? { default: s.default } : {}),
+      ...(s.whenEmpty !== undefined ? { whenEmpty: s.whenEmpty } : {}),
     };
   });
 }

@@ -16,6 +16,7 @@ import {
   webhookUrl,
 } from '../stripe/webhook-endpoint';
 import { STRIPE_API_VERSION } from '../stripe/client';
+import { findPaymentMethodDomain, originDomains, type OriginDomain } from '../stripe/payment-method-domains';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import { StepRunner, type DeployReport, type PlanItem, type StepEvents } from './plan';
 import { SecretStore } from './secret-store';
@@ -117,6 +118,38 @@ async function webhookEndpoint(deps: DeployDeps, dryRun: boolean): Promise<PlanI
   return { item: 'Stripe webhook endpoint', action: 'update', id: existing.id, changes };
 }
 
+/**
+ * The Stripe payment method domain of one allowed origin, for the express checkout's wallets:
+ * created when absent, enabled when disabled, left alone otherwise (a second run writes nothing).
+ * The keys name the domain (or the domain object) and the pinned API version: a retry of the
+ * same change sends the same key.
+ */
+async function paymentMethodDomain(deps: DeployDeps, target: OriginDomain, dryRun: boolean): Promise<PlanItem> {
+  if (!('domain' in target))
+    return { item: `Stripe payment method domain ${target.origin}`, action: 'skip', changes: [target.unregistrable] };
+  const { stripe } = deps;
+  const item = `Stripe payment method domain ${target.domain}`;
+  const existing = await findPaymentMethodDomain(stripe, target.domain);
+  if (!existing) {
+    if (dryRun) return { item, action: 'create', changes: [`for ${target.origin}`] };
+    const created = await stripe.paymentMethodDomains.create(
+      { domain_name: target.domain, enabled: true },
+      { idempotencyKey: `ct-post-deploy:payment-method-domain:${target.domain}:create:${STRIPE_API_VERSION}` },
+    );
+    return { item, action: 'create', id: created.id, changes: [`for ${target.origin}`] };
+  }
+  if (!existing.enabled) {
+    if (!dryRun)
+      await stripe.paymentMethodDomains.update(
+        existing.id,
+        { enabled: true },
+        { idempotencyKey: `ct-post-deploy:payment-method-domain:${existing.id}:enable:${STRIPE_API_VERSION}` },
+      );
+    return { item, action: 'update', id: existing.id, changes: ['enable'] };
+  }
+  return { item, action: 'unchanged', id: existing.id, changes: [] };
+}
+
 async function customType(deps: DeployDeps, draft: TypeDraft, dryRun: boolean): Promise<PlanItem> {
   const api = deps.sdk.ctAPI.customType;
   const item = `commercetools type ${draft.key}`;
@@ -152,13 +185,21 @@ export interface DeployOptions {
 
 /**
  * Post-deploy: the Stripe webhook endpoint (URL, exactly the handled events, the pinned API
- * version, the connector's marker; its signing secret stored for the processor) and the
- * connector's commercetools types. Every step is awaited; any failure fails the run (D10).
+ * version, the connector's marker; its signing secret stored for the processor), the payment
+ * method domain of each allowed origin (while express checkout is on) and the connector's
+ * commercetools types. Every step is awaited; any failure fails the run (D10).
  */
 export async function postDeploy(deps: DeployDeps, options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun ?? false;
   const steps = new StepRunner(deps.config, options.events);
   await steps.step('Stripe webhook endpoint', ['Stripe'], () => webhookEndpoint(deps, dryRun));
+  // Wallets (Apple Pay, Google Pay, Link) show only on registered domains: the storefronts'.
+  if (deps.config.stripe.expressWallets.length > 0) {
+    for (const target of originDomains(deps.config.allowedOrigins)) {
+      const name = `Stripe payment method domain ${'domain' in target ? target.domain : target.origin}`;
+      await steps.step(name, ['Stripe'], () => paymentMethodDomain(deps, target, dryRun));
+    }
+  }
   for (const draft of CONNECTOR_TYPES)
     await steps.step(`commercetools type ${draft.key}`, ['commercetools'], () => customType(deps, draft, dryRun));
   return steps.report(dryRun);

@@ -1,4 +1,4 @@
-import type { Config } from '../config/load-config';
+import type { Config, ExpressWallet } from '../config/load-config';
 
 /** Payment method types the enabler can build a component for (with Stripe.js or the stand-in). */
 export const ENABLER_COMPONENT_TYPES = ['card', 'sepa_debit', 'ideal'] as const;
@@ -8,6 +8,16 @@ export interface PaymentComponents {
   components: { type: string }[];
   express: { type: string }[];
 }
+
+/**
+ * The `express` types commercetools Checkout knows the wallets by (lower case, as Stripe's own
+ * commercetools connector and the payment integration template answer them).
+ */
+export const EXPRESS_COMPONENT_TYPES: Readonly<Record<ExpressWallet, string>> = {
+  applePay: 'applepay',
+  googlePay: 'googlepay',
+  link: 'link',
+};
 
 /**
  * `GET /operations/payment-components`: exactly what the enabler builds and this deployment
@@ -23,6 +33,7 @@ export function paymentComponents(config: Config): PaymentComponents {
   return {
     dropins: [{ type: 'embedded' }],
     components: components.map((type) => ({ type })),
-    express: [],
+    // Only the wallets this deployment offers; none when express checkout is off.
+    express: config.stripe.expressWallets.map((wallet) => ({ type: EXPRESS_COMPONENT_TYPES[wallet] })),
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config';
 import type { PaymentSdk } from '../commercetools/sdk';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { findOwnEndpoint, webhookUrl } from '../stripe/webhook-endpoint';
+import { findPaymentMethodDomain, originDomains, type OriginDomain } from '../stripe/payment-method-domains';
 import { HANDLED_EVENTS } from '../webhooks/events';
 import type { WebhookStats } from '../webhooks/stats';
 import { VERSION } from '../core/version';
@@ -68,6 +69,55 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown error';
 }
 
+interface DomainState {
+  origin: string;
+  domain?: string;
+  state: 'verified' | 'not registered' | 'disabled' | 'not verified for Apple Pay' | 'not registrable';
+  id?: string;
+  message?: string;
+}
+
+async function domainState(stripe: Stripe, target: OriginDomain): Promise<DomainState> {
+  if (!('domain' in target)) return { origin: target.origin, state: 'not registrable', message: target.unregistrable };
+  const { origin, domain } = target;
+  const found = await findPaymentMethodDomain(stripe, domain);
+  if (!found) return { origin, domain, state: 'not registered', message: 'run post-deploy' };
+  if (!found.enabled) return { origin, domain, id: found.id, state: 'disabled', message: 'run post-deploy' };
+  if (found.apple_pay.status !== 'active')
+    return {
+      origin,
+      domain,
+      id: found.id,
+      state: 'not verified for Apple Pay',
+      ...present({ message: found.apple_pay.status_details?.error_message }),
+    };
+  return { origin, domain, id: found.id, state: 'verified' };
+}
+
+/**
+ * The payment method domain of each allowed origin: registered, enabled and verified for Apple
+ * Pay, or what is wrong. A warning: wallets do not show there, every other payment works.
+ */
+async function domainsCheck(config: Config, stripe: Stripe): Promise<Check> {
+  const name = 'Stripe payment method domains';
+  if (config.stripe.expressWallets.length === 0)
+    return { name, status: 'UP', message: 'express checkout is off', details: { severity: 'warning', domains: [] } };
+  const domains = await Promise.all(originDomains(config.allowedOrigins).map((d) => domainState(stripe, d)));
+  const wrong = domains.filter((d) => d.state !== 'verified' && d.state !== 'not registrable');
+  const problems = domains
+    .filter((d) => d.state !== 'verified')
+    .map((d) => `${d.domain ?? d.origin}: ${d.state}${d.message ? ` (${d.message})` : ''}`);
+  return {
+    name,
+    status: wrong.length === 0 ? 'UP' : 'DOWN',
+    ...present({
+      message:
+        domains.length === 0 ? 'no ALLOWED_ORIGINS: wallets show on no storefront' : problems.join('; ') || undefined,
+    }),
+    details: { severity: 'warning', domains },
+  };
+}
+
 export interface StatusDeps {
   config: Config;
   sdk: PaymentSdk;
@@ -79,7 +129,8 @@ export interface StatusDeps {
 /**
  * `GET /operations/status`: commercetools and Stripe are required (503 when either is down);
  * the webhook endpoint and the connector's commercetools types are checked too (Partially
- * Available when one is not right). Each check
+ * Available when one is not right), and the allowed origins' payment method domains (a warning:
+ * reported, never changing the overall status). Each check
  * is bounded in time; details are names, ids and messages only (D13).
  */
 export async function status(deps: StatusDeps): Promise<{ statusCode: number; body: StatusBody }> {
@@ -89,7 +140,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
     projectKey: config.commercetools.projectKey,
     requiredPermissions: [...REQUIRED_SCOPES],
   });
-  const [commercetools, stripeApi, webhook, types] = await Promise.all([
+  const [commercetools, stripeApi, webhook, types, domains] = await Promise.all([
     bounded('commercetools permissions', async () => {
       const result = await ctCheck();
       return {
@@ -152,8 +203,10 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
             message: `type ${PaymentInterfaceInteractionTypeKey} is missing, so operations cannot be recorded; run post-deploy`,
           };
     }),
+    bounded('Stripe payment method domains', () => domainsCheck(config, stripe)),
   ]);
-  const checks = [commercetools, stripeApi, webhook, types];
+  // The domains are a warning: they never change the overall status.
+  const checks = [commercetools, stripeApi, webhook, types, domains];
   const critical = commercetools.status === 'DOWN' || stripeApi.status === 'DOWN';
   const degraded = webhook.status === 'DOWN' || types.status === 'DOWN';
   const overall = critical ? 'Unavailable' : degraded ? 'Partially Available' : 'OK';

@@ -21,6 +21,9 @@ export interface CreatePaymentResult {
   paymentReference: string;
   cartId: string;
   merchantReturnUrl: string;
+  /** What the PaymentIntent asks, in Stripe's minor unit. */
+  amount: number;
+  currency: string;
 }
 
 /** PaymentIntent states in which the shopper has not paid yet, so it can be reused or changed. */
@@ -81,7 +84,7 @@ async function createOnce(
   cart: Cart,
   types: readonly string[],
   mayAdopt: boolean,
-): Promise<{ clientSecret: string; paymentReference: string } | undefined> {
+): Promise<{ clientSecret: string; paymentReference: string; amount: number; currency: string } | undefined> {
   const { ct, stripe, config } = deps;
   if (cart.cartState !== 'Active') {
     throw invalidOperation(`The cart is ${cart.cartState} and cannot be paid.`);
@@ -94,7 +97,7 @@ async function createOnce(
 
   if (existing?.interfaceId) {
     const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, ctx);
-    if (reused) return { clientSecret: reused, paymentReference: existing.id };
+    if (reused) return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
   }
 
   // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
@@ -176,7 +179,12 @@ async function createOnce(
     { paymentId: payment.id, paymentIntentId: paymentIntent.id, cartId: cart.id, amount: stripeAmount },
     'payment created',
   );
-  return { clientSecret: requireSecret(paymentIntent), paymentReference: payment.id };
+  return {
+    clientSecret: requireSecret(paymentIntent),
+    paymentReference: payment.id,
+    amount: paymentIntent.amount,
+    currency: paymentIntent.currency,
+  };
 }
 
 function requireSecret(paymentIntent: Stripe.PaymentIntent): string {

@@ -9,6 +9,18 @@ import type { PaymentsDeps } from '../core/deps';
 
 /** The drop-in: the Payment Element with every method the deployment enables. */
 export const DROPIN_COMPONENT = 'payment';
+/** The Express Checkout Element: the configured wallets (Apple Pay, Google Pay, Link). */
+export const EXPRESS_COMPONENT = 'express';
+
+/**
+ * The PaymentIntent's method types for the Express Checkout Element: Apple Pay and Google Pay
+ * pay as `card`, Link as `link` when it is offered. Refused when express checkout is off.
+ */
+export function expressPaymentMethodTypes(config: Config): readonly string[] {
+  const wallets = config.stripe.expressWallets;
+  if (wallets.length === 0) throw invalidInput('Express checkout is not enabled.');
+  return wallets.includes('link') ? ['card', 'link'] : ['card'];
+}
 
 /**
  * Payment method types for a component: the drop-in uses the configured list (empty means
@@ -17,6 +29,7 @@ export const DROPIN_COMPONENT = 'payment';
  */
 export function paymentMethodTypesFor(config: Config, component: string): readonly string[] {
   if (component === DROPIN_COMPONENT) return config.stripe.paymentMethodTypes;
+  if (component === EXPRESS_COMPONENT) return expressPaymentMethodTypes(config);
   const enabled = config.stripe.paymentMethodTypes;
   if (enabled.length > 0 && !enabled.includes(component)) {
     throw invalidInput(
@@ -41,7 +54,7 @@ export interface ElementConfig {
   merchantReturnUrl: string;
 }
 
-function unpaidAmountOf(cart: Cart, ctx: CheckoutContext) {
+export function unpaidAmountOf(cart: Cart, ctx: CheckoutContext) {
   const open = expandedPayments(cart).find((p) => p.interfaceId?.startsWith('pi_') && !isPaymentApproved(p));
   return plannedAmount(cart, open?.id, ctx.giftCardPlannedAmount);
 }

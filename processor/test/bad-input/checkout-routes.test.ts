@@ -23,6 +23,8 @@ const specific: Case[] = [
     ['paymentComponent with unicode', { paymentComponent: 'c\u00e4rd' }],
     ['paymentComponent with a NUL', { paymentComponent: 'card\u0000' }],
     ['paymentComponent unknown', { paymentComponent: 'not_a_type' }, refused()],
+    ['paymentComponent Express', { paymentComponent: 'Express' }],
+    ['paymentComponent express with a space', { paymentComponent: 'express ' }],
     ['an extra amount', { amount: 1 }],
     ['an extra negative amount', { amount: -1 }],
     ['an extra huge amount', { amount: 1e308 }],
@@ -59,6 +61,7 @@ badInputSuite(
   [
     'GET /operations/config',
     'GET /config-element/:paymentComponent',
+    'GET /express-config',
     'POST /payments',
     'POST /confirmPayments/:paymentReference',
   ],

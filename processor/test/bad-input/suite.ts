@@ -41,6 +41,7 @@ export const ctx = {} as Ctx;
 export type RouteName =
   | 'GET /operations/config'
   | 'GET /config-element/:paymentComponent'
+  | 'GET /express-config'
   | 'POST /payments'
   | 'POST /confirmPayments/:paymentReference'
   | 'GET /operations/status'
@@ -79,6 +80,13 @@ export const routes: Route[] = [
     name: 'GET /config-element/:paymentComponent',
     method: 'GET',
     path: (id = 'payment') => `/config-element/${id}`,
+    auth: session(() => ctx.sessionA),
+    ok: 200,
+  },
+  {
+    name: 'GET /express-config',
+    method: 'GET',
+    path: () => '/express-config',
     auth: session(() => ctx.sessionA),
     ok: 200,
   },

@@ -36,6 +36,17 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.stripe.layout)).toBe(true);
   });
 
+  it('STRIPE_EXPRESS_WALLETS: every wallet by default, a list, or off when set empty', () => {
+    expect(loadConfig(validEnv()).stripe.expressWallets).toEqual(['applePay', 'googlePay', 'link']);
+    expect(loadConfig(validEnv({ STRIPE_EXPRESS_WALLETS: undefined })).stripe.expressWallets).toHaveLength(3);
+    expect(loadConfig(validEnv({ STRIPE_EXPRESS_WALLETS: 'link,link' })).stripe.expressWallets).toEqual(['link']);
+    expect(loadConfig(validEnv({ STRIPE_EXPRESS_WALLETS: '' })).stripe.expressWallets).toEqual([]);
+    expect(loadConfig(validEnv({ STRIPE_EXPRESS_WALLETS: '  ' })).stripe.expressWallets).toEqual([]);
+    expect(problemsOf(validEnv({ STRIPE_EXPRESS_WALLETS: 'applePay,paypal' }))).toEqual([
+      expect.stringMatching(/^STRIPE_EXPRESS_WALLETS: .*\(got "applePay,paypal"\)$/),
+    ]);
+  });
+
   it('D09: names every missing or invalid key at once, without echoing secrets', () => {
     const problems = problemsOf({
       ...validEnv(),

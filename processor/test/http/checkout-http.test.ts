@@ -31,6 +31,7 @@ describe('session authentication of browser routes (D12)', () => {
   const routes: [string, string, unknown][] = [
     ['GET', '/operations/config', undefined],
     ['GET', '/config-element/payment', undefined],
+    ['GET', '/express-config', undefined],
     ['POST', '/payments', {}],
     ['POST', '/confirmPayments/00000000-0000-0000-0000-000000000000', {}],
   ];

@@ -44,6 +44,7 @@ it('declares how each kind of caller authenticates', () => {
 it.each([
   ['get', '/operations/config', [{ session: [] }]],
   ['get', '/config-element/{paymentComponent}', [{ session: [] }]],
+  ['get', '/express-config', [{ session: [] }]],
   ['post', '/payments', [{ session: [] }]],
   ['post', '/confirmPayments/{paymentReference}', [{ session: [] }]],
   ['get', '/operations/status', [{ merchantCenter: [] }]],

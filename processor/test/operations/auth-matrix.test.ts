@@ -55,6 +55,7 @@ const missingPayment = '00000000-0000-0000-0000-000000000000';
 const routes: Route[] = [
   { method: 'GET', path: '/operations/config', accepts: ['valid session'] },
   { method: 'GET', path: '/config-element/payment', accepts: ['valid session'] },
+  { method: 'GET', path: '/express-config', accepts: ['valid session'] },
   { method: 'POST', path: '/payments', json: {}, accepts: ['valid session'] },
   { method: 'POST', path: `/confirmPayments/${missingPayment}`, json: {}, accepts: ['valid session'] },
   { method: 'GET', path: '/operations/status', accepts: ['valid JWT'] },

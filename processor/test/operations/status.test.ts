@@ -51,6 +51,7 @@ describe('GET /operations/status (D13)', () => {
         { name: 'Stripe API', status: 'UP' },
         { name: 'Stripe webhook endpoint', status: 'UP' },
         { name: 'commercetools types', status: 'UP' },
+        { name: 'Stripe payment method domains', status: 'UP' },
       ],
     });
     const text = JSON.stringify(res.body);
@@ -119,7 +120,8 @@ describe('GET /operations/payment-components (D14)', () => {
       expect(res.body).toEqual({
         dropins: [{ type: 'embedded' }],
         components: [{ type: 'card' }, { type: 'sepa_debit' }],
-        express: [],
+        // STRIPE_EXPRESS_WALLETS by default: every wallet (express-checkout.test.ts: only the configured ones).
+        express: [{ type: 'applepay' }, { type: 'googlepay' }, { type: 'link' }],
       });
     } finally {
       await processor.close();

@@ -60,6 +60,7 @@ export interface StripeShapes {
   PaymentMethod: Stripe.PaymentMethod;
   WebhookEndpoint: Stripe.WebhookEndpoint;
   DeletedWebhookEndpoint: Stripe.DeletedWebhookEndpoint;
+  PaymentMethodDomain: Stripe.PaymentMethodDomain;
   BalanceTransaction: Stripe.BalanceTransaction;
   Balance: Stripe.Balance;
   /** As listed and as delivered to webhooks. */
@@ -71,6 +72,7 @@ export interface StripeShapes {
   CustomerList: Stripe.ApiList<Stripe.Customer>;
   PaymentMethodList: Stripe.ApiList<Stripe.PaymentMethod>;
   WebhookEndpointList: Stripe.ApiList<Stripe.WebhookEndpoint>;
+  PaymentMethodDomainList: Stripe.ApiList<Stripe.PaymentMethodDomain>;
   BalanceTransactionList: Stripe.ApiList<Stripe.BalanceTransaction>;
   EventList: Stripe.ApiList<EmulatedEvent>;
   PaymentIntentSearchResult: Stripe.ApiSearchResult<Stripe.PaymentIntent>;

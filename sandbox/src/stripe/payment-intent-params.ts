@@ -4,7 +4,8 @@
  */
 
 export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
-export const SUPPORTED_TYPES = ['card', 'sepa_debit', 'ideal'];
+/** `link` is accepted as an allowed type (the Express Checkout Element's); no Link payment method is emulated. */
+export const SUPPORTED_TYPES = ['card', 'sepa_debit', 'ideal', 'link'];
 /** What `automatic_payment_methods` enables in the sandbox account. */
 export const AUTOMATIC_TYPES = ['card', 'sepa_debit', 'ideal'];
 /** Parameters every PaymentIntent call accepts besides its own (Stripe.js adds `key` and `client_secret`). */

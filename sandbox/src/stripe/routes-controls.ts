@@ -7,11 +7,13 @@ import type { Params } from './form';
 import { idOf, paramsOf } from './http';
 import { challengeDonePage, challengePage, errorPage, redirectPage } from './pages';
 import { PaymentIntents } from './payment-intents';
+import type { PaymentMethodDomains } from './payment-method-domains';
 import type { PaymentRouteDeps } from './routes-payments';
 import { DELIVERY_ORDERS, type Delivery, type DeliveryOrder } from './webhooks-delivery';
 
 export interface ControlDeps extends PaymentRouteDeps {
   delivery: Delivery;
+  domains: PaymentMethodDomains;
   keys: { secret: string; publishable: string };
 }
 
@@ -31,7 +33,7 @@ function choice<T extends string>(body: Params, name: string, values: readonly T
  * failures, disputes, webhook delivery, and "dashboard" actions that bypass the connector.
  */
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): void {
-  const { state, paymentIntents, flow, captures, refunds, disputes, delivery } = deps;
+  const { state, paymentIntents, flow, captures, refunds, disputes, delivery, domains } = deps;
   const c = CONTROL_PREFIX;
   const body = paramsOf;
 
@@ -90,6 +92,20 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   });
 
   // Stripe's own later moves: settlement, expiry, refund outcomes, disputes.
+  // Apple's verification of a payment method domain fails (or passes again).
+  app.post(`${c}/payment_method_domains/apple_pay`, async (request: Req) => {
+    const params = body(request);
+    const name = params.domain_name;
+    if (typeof name !== 'string' || name === '') throw invalid('domain_name is required', 'domain_name');
+    const verified = params.verified;
+    if (typeof verified !== 'boolean' && verified !== 'true' && verified !== 'false')
+      throw invalid('verified must be true or false', 'verified');
+    const message = params.message;
+    if (message !== undefined && typeof message !== 'string') throw invalid('message must be a string', 'message');
+    const affected = domains.setApplePayVerified(name, verified === true || verified === 'true', message);
+    return { domain_name: name.trim().toLowerCase(), payment_method_domains: affected };
+  });
+
   app.post(`${c}/payment_intents/:id/settle`, async (request: Req) =>
     flow.settle(
       paymentIntents.get(idOf(request)),

@@ -5,6 +5,7 @@ import { filterEvents } from './events';
 import { str } from './form';
 import { asRequest, expand, idOf, paramsOf, secretOnly } from './http';
 import { paginate, searchResult } from './lists';
+import type { PaymentMethodDomains } from './payment-method-domains';
 import type { PaymentMethods } from './payment-methods';
 import type { EmulatorState } from './state';
 import type { WebhookEndpoints } from './webhook-endpoints';
@@ -15,14 +16,15 @@ export interface ObjectRouteDeps {
   customers: Customers;
   methods: PaymentMethods;
   endpoints: WebhookEndpoints;
+  domains: PaymentMethodDomains;
   delivery: Delivery;
 }
 
 type Req = FastifyRequest;
 
-/** Customers, customer sessions, payment methods, webhook endpoints and events. */
+/** Customers, customer sessions, payment methods, webhook endpoints, payment method domains and events. */
 export function registerObjectRoutes(app: FastifyInstance, deps: ObjectRouteDeps): void {
-  const { state, customers, methods, endpoints, delivery } = deps;
+  const { state, customers, methods, endpoints, domains, delivery } = deps;
   const act = <T>(request: Req, change: () => T) => asRequest(state, request, change);
   const p = paramsOf;
 
@@ -90,6 +92,18 @@ export function registerObjectRoutes(app: FastifyInstance, deps: ObjectRouteDeps
     endpoints.update(idOf(request), p(request)),
   );
   app.delete('/v1/webhook_endpoints/:id', secretOnly, async (request: Req) => endpoints.delete(idOf(request)));
+
+  app.post('/v1/payment_method_domains', secretOnly, async (request: Req) => domains.create(p(request)));
+  app.get('/v1/payment_method_domains', secretOnly, async (request: Req) =>
+    paginate(domains.list(p(request)), p(request), '/v1/payment_method_domains'),
+  );
+  app.get('/v1/payment_method_domains/:id', secretOnly, async (request: Req) => domains.get(idOf(request)));
+  app.post('/v1/payment_method_domains/:id', secretOnly, async (request: Req) =>
+    domains.update(idOf(request), p(request)),
+  );
+  app.post('/v1/payment_method_domains/:id/validate', secretOnly, async (request: Req) =>
+    domains.validate(idOf(request)),
+  );
 
   app.get('/v1/events', secretOnly, async (request: Req) =>
     paginate(filterEvents(state, delivery, p(request)), p(request), '/v1/events'),

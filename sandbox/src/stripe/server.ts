@@ -10,6 +10,7 @@ import { randomToken } from './ids';
 import { installIdempotency } from './idempotency';
 import { PaymentFlow } from './payment-flow';
 import { PaymentIntents } from './payment-intents';
+import { PaymentMethodDomains } from './payment-method-domains';
 import { PaymentMethods } from './payment-methods';
 import { Refunds } from './refunds';
 import { registerControlRoutes } from './routes-controls';
@@ -112,6 +113,7 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
   };
   const customers = new Customers(state, methods);
   const endpoints = new WebhookEndpoints(state);
+  const domains = new PaymentMethodDomains(state);
 
   app.removeAllContentTypeParsers();
   // Stripe's wire format: form-encoded with bracket notation, every value a string.
@@ -186,8 +188,8 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
 
   installParamChecks(app, state);
   registerPaymentRoutes(app, { state, paymentIntents, flow, captures, refunds, disputes });
-  registerObjectRoutes(app, { state, customers, methods, endpoints, delivery });
-  registerControlRoutes(app, { state, paymentIntents, flow, captures, refunds, disputes, delivery, keys });
+  registerObjectRoutes(app, { state, customers, methods, endpoints, domains, delivery });
+  registerControlRoutes(app, { state, paymentIntents, flow, captures, refunds, disputes, delivery, domains, keys });
   registerStandIn(app, { publishableKey });
 
   app.addHook('onListen', async () => {

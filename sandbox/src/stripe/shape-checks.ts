@@ -16,6 +16,7 @@ const BY_TAG: Record<string, string> = {
   customer_session: 'CustomerSession',
   payment_method: 'PaymentMethod',
   webhook_endpoint: 'WebhookEndpoint',
+  payment_method_domain: 'PaymentMethodDomain',
   balance_transaction: 'BalanceTransaction',
   balance: 'Balance',
   event: 'Event',

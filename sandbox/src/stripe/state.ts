@@ -86,6 +86,7 @@ export class EmulatorState {
   readonly paymentMethods: Map<string, Stripe.PaymentMethod> = new Map();
   readonly balanceTransactions: Map<string, Stripe.BalanceTransaction> = new Map();
   readonly webhookEndpoints = new Map<string, StoredEndpoint>();
+  readonly paymentMethodDomains: Map<string, Stripe.PaymentMethodDomain> = new Map();
   events: Stripe.Event[] = [];
 
   // What Stripe knows but never shows on the API.
@@ -97,6 +98,8 @@ export class EmulatorState {
   readonly captureCount = new Map<string, number>();
   /** Where a redirect-based payment returns the shopper to. */
   readonly returnUrls = new Map<string, string>();
+  /** Domain names whose Apple Pay verification fails (a control), with the message ('' for Stripe's usual one). */
+  readonly applePayUnverified = new Map<string, string>();
   /** The token in a pending challenge's URL: the hosted pages act on the PaymentIntent with it. */
   readonly actionTokens = new Map<string, string>();
 
@@ -151,6 +154,8 @@ export class EmulatorState {
       this.paymentMethods,
       this.balanceTransactions,
       this.webhookEndpoints,
+      this.paymentMethodDomains,
+      this.applePayUnverified,
       this.methodOf,
       this.captureCount,
       this.returnUrls,

@@ -159,6 +159,19 @@ export async function tour(h: EmulatorHarness): Promise<void> {
   await stripe.webhookEndpoints.list();
   await stripe.webhookEndpoints.retrieve(endpoint.id);
   await stripe.webhookEndpoints.del(endpoint.id);
+
+  // Payment method domains, one with Apple Pay's verification failed (status_details).
+  await fetch(`${h.url}/_sandbox/payment_method_domains/apple_pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ domain_name: 'tour-unverified.example.com', verified: false }),
+  });
+  const domain = await stripe.paymentMethodDomains.create({ domain_name: 'tour.example.com' });
+  await stripe.paymentMethodDomains.create({ domain_name: 'tour-unverified.example.com', enabled: false });
+  await stripe.paymentMethodDomains.update(domain.id, { enabled: false });
+  await stripe.paymentMethodDomains.validate(domain.id);
+  await stripe.paymentMethodDomains.retrieve(domain.id);
+  await stripe.paymentMethodDomains.list({ domain_name: 'tour.example.com' });
   await stripe.paymentMethods.detach(pm.id);
   await stripe.customers.del(customer.id);
 

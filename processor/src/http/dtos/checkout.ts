@@ -28,6 +28,42 @@ export const ElementConfigResponse = Type.Object({
   merchantReturnUrl: Type.String(),
 });
 
+const WalletSetting = Type.Union([Type.Literal('auto'), Type.Literal('never')]);
+
+export const ExpressConfigResponse = Type.Object({
+  cartInfo: Type.Object({
+    amount: Type.Integer({ description: "Amount still to pay, in Stripe's minor unit" }),
+    currency: Type.String({ description: 'Lower-case ISO currency code' }),
+  }),
+  countryCode: Type.Optional(
+    Type.String({
+      description: "The cart's shipping address country, else its billing address country, else its country",
+    }),
+  ),
+  captureMethod: Type.Union([Type.Literal('automatic'), Type.Literal('automatic_async'), Type.Literal('manual')]),
+  paymentMethodTypes: Type.Array(Type.String(), {
+    description: "The PaymentIntent's method types: card, and link when offered",
+  }),
+  wallets: Type.Object({ applePay: WalletSetting, googlePay: WalletSetting, link: WalletSetting }),
+  lineItems: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      amount: Type.Integer({ description: "Gross, in Stripe's minor unit; negative for a discount" }),
+    }),
+    {
+      description:
+        "The cart's line items, shipping method and discounts; their sum is cartInfo.amount, or the list is empty when it cannot be",
+    },
+  ),
+  shippingRate: Type.Optional(
+    Type.Object({
+      id: Type.String({ description: 'commercetools shipping method id' }),
+      displayName: Type.String(),
+      amount: Type.Integer(),
+    }),
+  ),
+});
+
 export const CreatePaymentBody = Type.Object(
   {
     paymentComponent: Type.Optional(
@@ -35,7 +71,7 @@ export const CreatePaymentBody = Type.Object(
         minLength: 1,
         maxLength: 40,
         pattern: '^[a-z_]+$',
-        description: '`payment` (drop-in, default) or a payment method type',
+        description: '`payment` (drop-in, default), `express` (Express Checkout Element) or a payment method type',
       }),
     ),
   },
@@ -48,6 +84,8 @@ export const CreatePaymentResponse = Type.Object({
   paymentReference: Type.String({ description: 'commercetools payment id' }),
   cartId: Type.String(),
   merchantReturnUrl: Type.String(),
+  amount: Type.Integer({ description: "What the PaymentIntent asks, in Stripe's minor unit" }),
+  currency: Type.String({ description: 'Lower-case ISO currency code' }),
 });
 
 export const ConfirmParams = Type.Object({

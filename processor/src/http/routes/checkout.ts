@@ -5,6 +5,7 @@ import type { PaymentsDeps } from '../../core/deps';
 import { confirmPayment } from '../../payments/confirm-payment';
 import { createPayment } from '../../payments/create-payment';
 import { elementConfig } from '../../payments/element-config';
+import { expressConfig } from '../../payments/express-config';
 import {
   ConfigResponse,
   ConfirmBody,
@@ -13,6 +14,7 @@ import {
   CreatePaymentBody,
   CreatePaymentResponse,
   ElementConfigResponse,
+  ExpressConfigResponse,
   PaymentComponentParams,
   SessionHeaders,
 } from '../dtos/checkout';
@@ -65,6 +67,20 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
       },
     },
     async (request) => elementConfig(payments, checkoutContext(request.log), request.params.paymentComponent),
+  );
+
+  app.get(
+    '/express-config',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        security: SECURITY.session,
+        headers: SessionHeaders,
+        response: { 200: ExpressConfigResponse, ...errors },
+      },
+    },
+    async (request) => expressConfig(payments, checkoutContext(request.log)),
   );
 
   app.post(

@@ -217,6 +217,18 @@ export const ENDPOINTS: Readonly<Record<string, EndpointSpec>> = {
   },
   'DELETE /v1/webhook_endpoints/:id': { params: 'WebhookEndpointDeleteParams', emulated: [] },
 
+  'POST /v1/payment_method_domains': {
+    params: 'PaymentMethodDomainCreateParams',
+    emulated: ['domain_name', 'enabled'],
+  },
+  'GET /v1/payment_method_domains': {
+    params: 'PaymentMethodDomainListParams',
+    emulated: ['limit', 'starting_after', 'ending_before', 'domain_name', 'enabled'],
+  },
+  'GET /v1/payment_method_domains/:id': { params: 'PaymentMethodDomainRetrieveParams', emulated: [] },
+  'POST /v1/payment_method_domains/:id': { params: 'PaymentMethodDomainUpdateParams', emulated: ['enabled'] },
+  'POST /v1/payment_method_domains/:id/validate': { params: 'PaymentMethodDomainValidateParams', emulated: [] },
+
   'GET /v1/events': {
     params: 'EventListParams',
     emulated: [...PAGE, 'delivery_success', 'type', 'types'],
