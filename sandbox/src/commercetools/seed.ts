@@ -8,7 +8,10 @@ export type ApiCall = <T = Record<string, unknown>>(method: 'GET' | 'POST', path
 export const SEED = {
   sku: 'SANDBOX-TSHIRT',
   productKey: 'sandbox-tshirt',
+  /** The default shipping method, the one every checkout cart gets. */
   shippingMethodKey: 'standard',
+  /** A second shipping method a cart can switch to (Europe only). */
+  express: { key: 'express', name: 'Express shipping', rates: { EUR: 999, GBP: 899 } as Record<string, number> },
   taxCategoryKey: 'standard',
   /** Unit prices by currency, in minor units. JPY is zero-decimal, KWD three-decimal. */
   prices: { EUR: 2500, USD: 2700, GBP: 2200, JPY: 3000, KWD: 8250 } as Record<string, number>,
@@ -42,12 +45,14 @@ export async function seedProject(api: ApiCall): Promise<void> {
   });
 
   const zoneRates = [];
+  const ids: Record<string, string> = {};
   for (const zone of SEED.zones) {
     const created = await api<{ id: string }>('POST', '/zones', {
       key: zone.key,
       name: zone.name,
       locations: zone.countries.map((country) => ({ country })),
     });
+    ids[zone.key] = created.id;
     zoneRates.push({
       zone: { typeId: 'zone', id: created.id },
       shippingRates: Object.entries(zone.rates).map(([currencyCode, centAmount]) => ({
@@ -62,6 +67,21 @@ export async function seedProject(api: ApiCall): Promise<void> {
     isDefault: true,
     taxCategory: { typeId: 'tax-category', key: SEED.taxCategoryKey },
     zoneRates,
+  });
+
+  await api('POST', '/shipping-methods', {
+    key: SEED.express.key,
+    name: SEED.express.name,
+    isDefault: false,
+    taxCategory: { typeId: 'tax-category', key: SEED.taxCategoryKey },
+    zoneRates: [
+      {
+        zone: { typeId: 'zone', id: ids.europe },
+        shippingRates: Object.entries(SEED.express.rates).map(([currencyCode, centAmount]) => ({
+          price: { currencyCode, centAmount },
+        })),
+      },
+    ],
   });
 
   await api('POST', '/product-types', {

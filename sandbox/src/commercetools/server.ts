@@ -14,6 +14,7 @@ import { installOrderRules } from './orders';
 import { replicateCheckout, ReplicateError } from './replicate';
 import { seedProject, type ApiCall } from './seed';
 import { registerSessionRoutes, SessionStore } from './sessions';
+import { installShippingRules } from './shipping';
 import { createSandboxStorage } from './storage';
 import { installOAuthExtras, TokenRegistry } from './tokens';
 
@@ -105,6 +106,7 @@ export async function createCommercetoolsSandbox(
   installOrderRules(app, storage, projectKey);
   installUniqueKeys(app, storage, projectKey);
   installDraftFields(app, storage, projectKey);
+  installShippingRules(app, storage, projectKey);
   registerSessionRoutes(app, {
     prefix: sessionPath,
     projectKey,

@@ -78,7 +78,7 @@ describe('seed data and the checkout helper', () => {
       expect.objectContaining({ key: 'sandbox-tshirt', masterData: expect.objectContaining({ published: true }) }),
     ]);
     const shipping = await http<{ results: { key: string }[] }>(`${ct}/sandbox/shipping-methods`, { headers: auth });
-    expect(shipping.body.results.map((s) => s.key)).toEqual(['standard']);
+    expect(shipping.body.results.map((s) => s.key)).toEqual(['standard', 'express']);
     const taxes = await http<{ count: number }>(`${ct}/sandbox/tax-categories`, { headers: auth });
     expect(taxes.body.count).toBe(1);
     const zones = await http<{ count: number }>(`${ct}/sandbox/zones`, { headers: auth });

@@ -48,6 +48,67 @@ window.app = {
 </script></body></html>`;
 }
 
+/**
+ * A shop with an Express Checkout Element, as Stripe's guide builds it: the click handler asks for
+ * shipping, the address and rate handlers answer rates and line items and keep the Elements amount
+ * current, and the confirm handler submits, creates the PaymentIntent on the shop's server and
+ * confirms it. `window.shop` steers it (rejected countries, another PaymentIntent amount, no resolve).
+ */
+function expressPage(emulatorUrl: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>express</title>
+<script src="${emulatorUrl}/v3/"></script></head><body><div id="express"></div><script>
+window.log = [];
+window.shop = { rejectCountries: [], intentAmount: null, resolveClick: true, product: 2500 };
+const RATES = [
+  { id: 'standard', displayName: 'Standard shipping', amount: 499 },
+  { id: 'express', displayName: 'Express shipping', amount: 999 },
+];
+const items = (rate) => [{ name: 'Sandbox T-shirt', amount: shop.product }, { name: rate.displayName, amount: rate.amount }];
+const plain = (e) => JSON.parse(JSON.stringify(e));
+window.app = {
+  total(amount) { shop.amount = amount; this.elements.update({ amount }); },
+  setup(pk, elementsOptions, elementOptions) {
+    this.stripe = Stripe(pk);
+    this.elements = this.stripe.elements(elementsOptions);
+    const el = this.element = this.elements.create('expressCheckout', elementOptions || {});
+    el.on('click', (e) => {
+      log.push({ event: 'click', ...plain(e) });
+      if (shop.resolveClick) e.resolve({ shippingAddressRequired: true, emailRequired: true, phoneNumberRequired: true,
+        allowedShippingCountries: ['DE', 'NL', 'US'], shippingRates: RATES, lineItems: items(RATES[0]), business: { name: 'Sandbox Shop' } });
+    });
+    el.on('shippingaddresschange', (e) => {
+      log.push({ event: 'shippingaddresschange', ...plain(e) });
+      if (shop.rejectCountries.includes(e.address.country)) return e.reject();
+      this.total(shop.product + RATES[0].amount);
+      e.resolve({ shippingRates: RATES, lineItems: items(RATES[0]) });
+    });
+    el.on('shippingratechange', (e) => {
+      log.push({ event: 'shippingratechange', ...plain(e) });
+      this.total(shop.product + e.shippingRate.amount);
+      e.resolve({ lineItems: items(e.shippingRate) });
+    });
+    el.on('cancel', (e) => log.push({ event: 'cancel', ...plain(e) }));
+    el.on('confirm', async (e) => {
+      log.push({ event: 'confirm', ...plain(e), paymentFailed: typeof e.paymentFailed });
+      const submitted = await this.elements.submit();
+      if (submitted.error) return e.paymentFailed({ message: submitted.error.message });
+      const res = await fetch('/create-intent', { method: 'POST', body: JSON.stringify({ amount: shop.intentAmount ?? shop.amount, currency: 'eur' }) });
+      const { clientSecret } = await res.json();
+      const result = await this.stripe.confirmPayment({ elements: this.elements, clientSecret,
+        confirmParams: { return_url: location.origin + '/return' }, redirect: 'if_required' });
+      log.push({ event: 'result', ...plain(result) });
+    });
+    shop.amount = elementsOptions.amount;
+    el.mount('#express');
+    return new Promise((resolve) => {
+      el.on('ready', (e) => resolve(plain(e)));
+      el.on('loaderror', (e) => resolve({ loaderror: e.error }));
+    });
+  },
+};
+</script></body></html>`;
+}
+
 /** The same shop, loading Stripe.js through @stripe/stripe-js's loadStripe. */
 function loadStripePage(emulatorUrl: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>loadStripe</title>
@@ -94,8 +155,37 @@ export async function startStandIn(): Promise<StandInHarness> {
   const emulator = await createStripeEmulator({ validateShapes: true });
   const emulatorUrl = await emulator.app.listen({ port: 0, host: '127.0.0.1' });
   const stripeJs = readFileSync(require.resolve('@stripe/stripe-js/dist/index.mjs'), 'utf8');
+  const { port } = new URL(emulatorUrl);
+  const stripe = new Stripe(emulator.secretKey, {
+    host: '127.0.0.1',
+    port: Number(port),
+    protocol: 'http',
+    telemetry: false,
+    maxNetworkRetries: 0,
+  });
   const shop = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/create-intent' && req.method === 'POST') {
+      // The shop's server: a PaymentIntent for the amount the page asks for.
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { amount, currency } = JSON.parse(body) as { amount: number; currency: string };
+        stripe.paymentIntents
+          .create({ amount, currency, automatic_payment_methods: { enabled: true } })
+          .then((pi) =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ clientSecret: pi.client_secret, id: pi.id })),
+          )
+          .catch((err: Error) => res.writeHead(500).end(err.message));
+      });
+      return;
+    }
+    if (path === '/express') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(expressPage(emulatorUrl));
+      return;
+    }
     if (path === '/stripe-js.mjs') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(stripeJs);
       return;
@@ -105,14 +195,6 @@ export async function startStandIn(): Promise<StandInHarness> {
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   const shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-  const { port } = new URL(emulatorUrl);
-  const stripe = new Stripe(emulator.secretKey, {
-    host: '127.0.0.1',
-    port: Number(port),
-    protocol: 'http',
-    telemetry: false,
-    maxNetworkRetries: 0,
-  });
   const browser = canRunBrowser ? await launchChromium() : undefined;
   const external: string[] = [];
 

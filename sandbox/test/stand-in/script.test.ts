@@ -40,6 +40,7 @@ describe('the browser script', () => {
     );
     expect(config?.fileNames.map((f) => path.basename(f)).sort()).toEqual([
       'dom.js',
+      'express-checkout.js',
       'form.js',
       'payment-element.js',
       'stripe.js',

@@ -11,7 +11,7 @@ const { el, applyAppearance } = require('./dom');
 /** @typedef {import('./form').ElementsOptions} ElementsOptions */
 /** @typedef {import('./form').FieldError} FieldError */
 /** @typedef {ReturnType<typeof createPaymentElement>} PaymentElement */
-/** @typedef {{options: ElementsOptions, element: PaymentElement | null, submitted: boolean}} Group */
+/** @typedef {{options: ElementsOptions, element: PaymentElement | null, express: import('./express-checkout').ExpressElement | null, submitted: boolean}} Group */
 
 /**
  * The Payment Element, drawn with plain DOM inputs instead of Stripe's iframes.

@@ -11,10 +11,12 @@ const { IntegrationError, intentCall, intentId } = require('./wire');
 const { captureMethodOf, isManual } = require('./form');
 const { challenge } = require('./dom');
 const { createPaymentElement } = require('./payment-element');
+const { createExpressCheckoutElement } = require('./express-checkout');
 
 /** @typedef {import('@stripe/stripe-js').StripeError} StripeError */
 /** @typedef {import('@stripe/stripe-js').PaymentIntentResult} PaymentIntentResult */
 /** @typedef {import('@stripe/stripe-js').StripePaymentElementOptions} PaymentElementOptions */
+/** @typedef {import('@stripe/stripe-js').StripeExpressCheckoutElementOptions} ExpressOptions */
 /** @typedef {import('./form').ElementsOptions} ElementsOptions */
 /** @typedef {import('./payment-element').Group} Group */
 
@@ -42,31 +44,50 @@ function createElements(key, input = {}) {
     throw new IntegrationError('Missing value for elements(): currency should be a string when mode is payment.');
   }
   /** @type {Group} */
-  const group = { options, element: null, submitted: false };
+  const group = { options, element: null, express: null, submitted: false };
   const elements = {
-    /** @param {string} type @param {PaymentElementOptions} [elementOptions] */
+    /** @param {string} type @param {PaymentElementOptions & ExpressOptions} [elementOptions] */
     create(type, elementOptions = {}) {
-      if (type !== 'payment')
-        throw new IntegrationError(`The Stripe.js stand-in supports the 'payment' Element only, not '${type}'.`);
+      if (type !== 'payment' && type !== 'expressCheckout')
+        throw new IntegrationError(
+          `The Stripe.js stand-in supports the 'payment' and 'expressCheckout' Elements only, not '${type}'.`,
+        );
       if (!options.clientSecret && !options.mode) {
         throw new IntegrationError(
-          'In order to create a payment element, you must pass a clientSecret or mode when creating the Elements group.\n\ne.g. stripe.elements({clientSecret: "{{CLIENT_SECRET}}"})',
+          `In order to create a ${type} element, you must pass a clientSecret or mode when creating the Elements group.\n\ne.g. stripe.elements({clientSecret: "{{CLIENT_SECRET}}"})`,
         );
+      }
+      if (type === 'expressCheckout') {
+        if (group.express && !group.express.destroyed())
+          throw new IntegrationError('Can only create one Element of type expressCheckout.');
+        group.express = createExpressCheckoutElement(key, group, elementOptions);
+        return group.express.api;
       }
       if (group.element) throw new IntegrationError('Can only create one Element of type payment.');
       group.element = createPaymentElement(key, group, elementOptions);
       return group.element.api;
     },
     /** @param {string} type */
-    getElement: (type) => (type === 'payment' ? (group.element?.api ?? null) : null),
+    getElement: (type) =>
+      type === 'payment'
+        ? (group.element?.api ?? null)
+        : type === 'expressCheckout' && group.express && !group.express.destroyed()
+          ? group.express.api
+          : null,
     /** @param {Partial<ElementsOptions>} updates */
     update(updates) {
       Object.assign(options, updates);
       group.element?.refresh();
+      group.express?.refresh();
     },
     fetchUpdates: async () => ({}),
     /** Validates the Payment Element; with deferred intents, confirmPayment requires it first. */
     async submit() {
+      // Inside the Express Checkout Element's confirm event, the wallet sheet has collected everything.
+      if (group.express?.authorization()) {
+        group.submitted = true;
+        return {};
+      }
       const element = group.element;
       if (!element?.mounted()) {
         throw new IntegrationError('elements.submit(): the Elements group has no mounted Payment Element.');
@@ -163,6 +184,20 @@ async function confirmPayment(key, input) {
   /** @type {Record<string, unknown>} */
   const params = { ...confirmParams, client_secret: secret, use_stripe_sdk: true };
   const element = group?.element;
+  const express = group?.express;
+  // The Express Checkout Element confirms inside its confirm event, also next to a Payment Element.
+  if (group && express?.mounted() && (express.authorization() || !element?.mounted())) {
+    const authorization = express.authorization();
+    if (!authorization) {
+      throw new IntegrationError(
+        'Element confirming payment is "expressCheckout", but stripe.confirmPayment() was not called within the "confirm" event. Please call stripe.confirmPayment() in the "confirm" event (https://stripe.com/docs/js/elements_object/express_checkout_element_confirm_event)',
+      );
+    }
+    const result = await confirmExpress(key, group, authorization, { id, secret, confirmParams, params });
+    const settled = result.error ? result : await settle(key, result, secret, redirect, returnUrl);
+    express.settle(settled.error ? { ok: false, message: settled.error.message } : { ok: true });
+    return settled;
+  }
   if (group) {
     if (!element?.mounted()) {
       throw new IntegrationError(
@@ -205,6 +240,62 @@ async function confirmPayment(key, input) {
   }
   const confirmed = await intentCall(key, 'POST', `/v1/payment_intents/${id}/confirm`, params);
   return settle(key, confirmed, secret, redirect, returnUrl);
+}
+
+/**
+ * An address without its empty fields: the API refuses an empty string (it would unset the field).
+ * @param {Record<string, string | null>} address
+ */
+const filled = (address) => Object.fromEntries(Object.entries(address).filter(([, value]) => value));
+
+/**
+ * Confirms with the card the shopper chose in the wallet sheet, after the checks Stripe.js makes:
+ * the PaymentIntent must be for the amount and currency the sheet showed (the Elements group's).
+ * @param {string} key @param {Group} group @param {import('./express-checkout').Authorization} authorization
+ * @param {{id: string, secret: string, confirmParams: Record<string, unknown>, params: Record<string, unknown>}} call
+ * @returns {Promise<PaymentIntentResult>}
+ */
+async function confirmExpress(key, group, authorization, { id, secret, confirmParams, params }) {
+  if (group.options.mode && !group.submitted) {
+    throw new IntegrationError(
+      'elements.submit() must be called before stripe.confirmPayment(). Call elements.submit() as soon as your customer presses pay, prior to any asynchronous work. Integration guide: https://stripe.com/docs/payments/accept-a-payment-deferred',
+    );
+  }
+  const current = await intentCall(key, 'GET', `/v1/payment_intents/${id}`, { client_secret: secret });
+  if (current.error) return current;
+  const pi = current.paymentIntent;
+  if (group.options.mode) {
+    const captureMethod = captureMethodOf(group.options);
+    if (isManual(captureMethod) !== isManual(pi.capture_method)) {
+      const message = `The capture method specified when creating the Elements group (${captureMethod}) does not match the PaymentIntent's capture_method (${pi.capture_method}). Pass the same captureMethod to stripe.elements() as when creating the PaymentIntent.`;
+      return { error: { type: 'invalid_request_error', message, payment_intent: pi } };
+    }
+    // The wallet showed the shopper the Elements amount: a PaymentIntent for another amount is refused.
+    const currency = (group.options.currency ?? '').toLowerCase();
+    if (currency !== pi.currency || group.options.amount !== pi.amount) {
+      const message = `The amount and currency of the PaymentIntent (${pi.amount} ${pi.currency}) do not match the amount and currency of the Elements group (${group.options.amount} ${currency}), which the Express Checkout Element showed the customer. Call elements.update({amount, currency}) whenever the total changes, and create the PaymentIntent for that total.`;
+      return {
+        error: { type: 'invalid_request_error', code: 'payment_intent_invalid_parameter', message, payment_intent: pi },
+      };
+    }
+  }
+  const given = /** @type {{billing_details?: Record<string, unknown>}} */ (confirmParams.payment_method_data ?? {});
+  const { billingDetails, shippingAddress, card } = authorization;
+  const body = {
+    ...params,
+    payment_method_data: {
+      ...given,
+      type: 'card',
+      billing_details: { ...billingDetails, address: filled(billingDetails.address), ...given.billing_details },
+      card: { number: card.number, exp_month: '12', exp_year: '34', cvc: '123' },
+    },
+    expected_payment_method_type: 'card',
+    // Stripe puts the shipping address a wallet collected on the PaymentIntent.
+    ...(shippingAddress && !confirmParams.shipping
+      ? { shipping: { name: shippingAddress.name, address: filled(shippingAddress.address) } }
+      : {}),
+  };
+  return intentCall(key, 'POST', `/v1/payment_intents/${id}/confirm`, body);
 }
 
 /**
