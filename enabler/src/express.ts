@@ -8,7 +8,7 @@ import type {
   StripeExpressCheckoutElementShippingAddressChangeEvent,
   StripeExpressCheckoutElementShippingRateChangeEvent,
 } from '@stripe/stripe-js';
-import { EnablerError, PaymentDeclinedError } from './errors';
+import { EnablerError, PaymentDeclinedError, ValidationError } from './errors';
 import { messageFor, type Translator } from './i18n';
 import { coded, finish } from './pay';
 import { ProcessorApi, type ExpressConfig } from './processor-api';
@@ -213,6 +213,9 @@ export class ExpressCheckoutComponent implements ExpressComponent {
     const { i18n } = this.deps;
     let paymentReference: string | undefined;
     try {
+      // Stripe wants the Element submitted first, before any asynchronous work.
+      const checked = await this.elements!.submit();
+      if (checked.error) throw new ValidationError(i18n.t('validation'));
       const api = await this.api();
       const billing = event.billingDetails;
       const shipping = event.shippingAddress;

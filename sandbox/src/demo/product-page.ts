@@ -63,10 +63,12 @@ export function productPage(options: { processorUrl: string; stripeUrl: string }
   }
   api('/api/checkout', {}).then(function (checkout) {
     var cart = '/api/storefront/carts/' + encodeURIComponent(checkout.cartId);
+    document.body.dataset.cartId = checkout.cartId;
     var enabler = new Connector.Enabler({ processorUrl: window.DEMO.processorUrl, sessionId: checkout.sessionId, locale: 'en' });
     return enabler.createExpressBuilder('express').then(function (builder) {
       return builder.build({
-        allowedCountries: ['DE', 'NL', 'FR', 'BE', 'AT', 'ES', 'IT', 'IE'],
+        // ?countries=DE,US tries other lists (the shop's shipping zones decide what it can ship).
+        allowedCountries: (new URLSearchParams(location.search).get('countries') || 'DE,NL,FR,BE,AT,ES,IT,IE').split(','),
         initialAmount: checkout.amountPlanned,
         onPayButtonClick: function () { show(''); return Promise.resolve({ sessionId: checkout.sessionId }); },
         onShippingAddressSelected: function (opts) { return api(cart + '/shipping-address', { address: opts.address }).then(function () {}); },
@@ -76,6 +78,7 @@ export function productPage(options: { processorUrl: string; stripeUrl: string }
         onComplete: function (result) {
           if (!result.isSuccess) return;
           show('Payment approved. Thank you!', 'ok');
+          $('order').dataset.paymentReference = result.paymentReference;
           $('express').hidden = true;
           watchOrder(result.paymentReference);
         },

@@ -12,9 +12,19 @@ interface Address {
   [field: string]: unknown;
 }
 
+interface TaxRate {
+  name: string;
+  amount: number;
+  includedInPrice: boolean;
+  country: string;
+}
+
 interface CartView {
   id: string;
   version: number;
+  taxMode?: string;
+  shippingAddress?: { country: string };
+  lineItems: { taxRate?: TaxRate }[];
   totalPrice: { centAmount: number; currencyCode: string };
   shippingInfo?: { shippingMethod?: { id: string } };
 }
@@ -111,8 +121,25 @@ export function registerStorefront(app: FastifyInstance, ct: CtCall): void {
     async (request, reply) => {
       const id = request.body?.id;
       if (typeof id !== 'string' || !id) return reply.code(400).send({ message: 'a shipping method id is required' });
+      const cart = await cartOf(request.params.cartId);
+      // A cart whose taxes come from outside (the sandbox's) needs the shipping's rate too: this
+      // demo's "tax service" gives it the rate of the cart's items, for the shipping country.
+      const itemRate = cart.lineItems[0]?.taxRate;
+      const externalTaxRate =
+        cart.taxMode === 'External' && itemRate
+          ? {
+              name: itemRate.name,
+              amount: itemRate.amount,
+              includedInPrice: itemRate.includedInPrice,
+              country: cart.shippingAddress?.country ?? itemRate.country,
+            }
+          : undefined;
       const res = await update(request.params.cartId, [
-        { action: 'setShippingMethod', shippingMethod: { typeId: 'shipping-method', id } },
+        {
+          action: 'setShippingMethod',
+          shippingMethod: { typeId: 'shipping-method', id },
+          ...(externalTaxRate ? { externalTaxRate } : {}),
+        },
       ]);
       return reply.code(res.status).send(res.body);
     },
