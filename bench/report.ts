@@ -98,13 +98,14 @@ export function rows(r: BenchReport): Row[] {
     verdict(r.startup.idleRssMb <= 80),
   ]);
   const kb = r.enabler.gzipBytes === null ? null : r.enabler.gzipBytes / 1024;
-  // The budget holds the whole enabler contract, its texts in six languages (about 1.9 KB) and
-  // Stripe's own loader (about 1.4 KB); Stripe.js, loaded from Stripe, is not counted.
+  // The budget holds the whole enabler contract, express checkout (about 1.5 KB), its texts in six
+  // languages (about 1.9 KB) and Stripe's own loader (about 1.4 KB); Stripe.js, loaded from
+  // Stripe, is not counted.
   out.push([
     'enabler UMD, gzipped',
     kb === null ? `not built${r.enabler.buildError ? ' (build failed)' : ''}` : `${kb.toFixed(2)} KB`,
-    '≤ 8 KB',
-    verdict(kb === null ? null : kb <= 8),
+    '≤ 10 KB',
+    verdict(kb === null ? null : kb <= 10),
   ]);
   return out;
 }

@@ -116,7 +116,13 @@ describe('builders', () => {
       /not supported; supported: card, sepa_debit, ideal/,
     );
     await expect(enabler.createDropinBuilder('hpp')).rejects.toBeInstanceOf(EnablerError);
-    await expect(enabler.createExpressBuilder('applepay')).rejects.toBeInstanceOf(EnablerError);
+    for (const type of ['express', 'applepay', 'googlepay', 'link'])
+      await expect(enabler.createExpressBuilder(type)).resolves.toHaveProperty('build');
+    await expect(enabler.createExpressBuilder('paypal')).rejects.toMatchObject({
+      name: 'EnablerError',
+      code: 'unsupported_express',
+      message: expect.stringMatching(/supported: express, applepay, googlepay, link/),
+    });
     await processor.close();
   });
 
