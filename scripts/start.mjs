@@ -43,6 +43,8 @@ const processorEnv = (info) => ({
   MERCHANT_RETURN_URL: `http://localhost:${ports.demo}/`,
   ALLOWED_ORIGINS: `http://localhost:${ports.demo},http://127.0.0.1:${ports.demo}`,
   LOG_LEVEL: env.LOG_LEVEL || 'info',
+  // The demo shopper can save cards (STRIPE_SAVED_PAYMENT_METHODS=off npm start to try without).
+  STRIPE_SAVED_PAYMENT_METHODS: env.STRIPE_SAVED_PAYMENT_METHODS || 'on',
   // Try other setups of the sandbox processor, e.g. STRIPE_CAPTURE_METHOD=manual npm start.
   ...(env.STRIPE_CAPTURE_METHOD ? { STRIPE_CAPTURE_METHOD: env.STRIPE_CAPTURE_METHOD } : {}),
   ...(env.STRIPE_PAYMENT_METHOD_TYPES ? { STRIPE_PAYMENT_METHOD_TYPES: env.STRIPE_PAYMENT_METHOD_TYPES } : {}),

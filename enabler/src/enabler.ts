@@ -3,6 +3,7 @@ import { EnablerError } from './errors';
 import { translator, type Translator } from './i18n';
 import { EXPRESS_TYPES, ExpressCheckoutComponent, type ExpressType } from './express';
 import { finish } from './pay';
+import { StoredCardComponent } from './stored';
 import { PaymentElementComponent } from './payment-element';
 import { ProcessorApi } from './processor-api';
 import type {
@@ -13,6 +14,9 @@ import type {
   ExpressOptions,
   PaymentComponentBuilder,
   PaymentExpressBuilder,
+  StoredComponentBuilder,
+  StoredComponentOptions,
+  StoredPaymentMethod,
   PaymentDropinBuilder,
   PaymentResult,
 } from './types';
@@ -48,6 +52,15 @@ export class Enabler {
   private readonly api: ProcessorApi;
   private stripePromise?: Promise<Stripe>;
   private readonly i18n: Translator;
+  private storePaymentDetails = false;
+  private configPromise?: ReturnType<ProcessorApi['config']>;
+
+  /** `GET /operations/config`, read once. */
+  private processorConfig() {
+    this.configPromise ??= this.api.config();
+    this.configPromise.catch(() => (this.configPromise = undefined));
+    return this.configPromise;
+  }
 
   constructor(
     private readonly options: EnablerOptions,
@@ -63,7 +76,7 @@ export class Enabler {
   private stripe = (): Promise<Stripe> => {
     this.stripePromise ??= (async () => {
       if (this.internals.stripe) return this.internals.stripe;
-      const config = await this.api.config();
+      const config = await this.processorConfig();
       const locale = stripeLocale(this.options.locale);
       let stripe: Stripe | null;
       try {
@@ -84,7 +97,14 @@ export class Enabler {
   private component(type: string, view: DropinOptions = {}) {
     const locale = stripeLocale(this.options.locale);
     return new PaymentElementComponent(
-      { api: this.api, stripe: this.stripe, options: this.options, i18n: this.i18n, ...(locale ? { locale } : {}) },
+      {
+        api: this.api,
+        stripe: this.stripe,
+        options: this.options,
+        i18n: this.i18n,
+        storePaymentDetails: () => this.storePaymentDetails,
+        ...(locale ? { locale } : {}),
+      },
       type,
       view,
     );
@@ -125,8 +145,53 @@ export class Enabler {
     return { build: (config: ExpressOptions) => new ExpressCheckoutComponent(deps, type as ExpressType, config) };
   }
 
-  async createStoredPaymentMethodBuilder(type: string): Promise<never> {
-    throw new EnablerError(`Stored payment method "${type}" is not supported.`, 'unsupported_stored_payment_method');
+  /** A saved card of the shopper: `build({id})` with an id from `getStoredPaymentMethods`. */
+  async createStoredPaymentMethodBuilder(type: string): Promise<StoredComponentBuilder> {
+    if (type !== 'card')
+      throw new EnablerError(
+        `Stored payment method "${type}" is not supported; supported: card.`,
+        'unsupported_stored_payment_method',
+      );
+    const deps = {
+      api: this.api,
+      stripe: this.stripe,
+      i18n: this.i18n,
+      options: this.options,
+      enabled: () => this.isStoredPaymentMethodsEnabled(),
+    };
+    return {
+      componentHasSubmit: true,
+      build: (config: StoredComponentOptions) => new StoredCardComponent(deps, config),
+    };
+  }
+
+  /** Whether the deployment lets shoppers save cards and pay with saved ones. */
+  async isStoredPaymentMethodsEnabled(): Promise<boolean> {
+    try {
+      return (await this.processorConfig()).storedPaymentMethodsEnabled === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The shopper's saved methods of these types (none for a guest, or when saving is off). */
+  async getStoredPaymentMethods({
+    allowedMethodTypes,
+  }: {
+    allowedMethodTypes: string[];
+  }): Promise<{ storedPaymentMethods?: StoredPaymentMethod[] }> {
+    if (!(await this.isStoredPaymentMethodsEnabled())) return { storedPaymentMethods: [] };
+    try {
+      const { storedPaymentMethods = [] } = await this.api.storedPaymentMethods();
+      return { storedPaymentMethods: storedPaymentMethods.filter((m) => allowedMethodTypes.includes(m.type)) };
+    } catch {
+      return {};
+    }
+  }
+
+  /** Whether the next payment saves the shopper's method (a storefront's "save my card" checkbox). */
+  setStorePaymentDetails(enabled: boolean): void {
+    this.storePaymentDetails = enabled;
   }
 
   /**

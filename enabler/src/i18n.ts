@@ -4,6 +4,7 @@
  */
 export type MessageKey =
   | 'pay'
+  | 'payStored'
   | 'paying'
   | 'approved'
   | 'pending'
@@ -22,6 +23,7 @@ type Messages = Record<MessageKey, string>;
 
 const en: Messages = {
   pay: 'Pay {amount}',
+  payStored: 'Pay with this card',
   paying: 'Paying…',
   approved: 'Payment approved.',
   pending: 'Payment received: your bank is still processing it.',
@@ -40,6 +42,7 @@ const en: Messages = {
 
 const de: Messages = {
   pay: '{amount} bezahlen',
+  payStored: 'Mit dieser Karte bezahlen',
   paying: 'Zahlung läuft…',
   approved: 'Zahlung erfolgreich.',
   pending: 'Zahlung erhalten: Ihre Bank bearbeitet sie noch.',
@@ -59,6 +62,7 @@ const de: Messages = {
 
 const fr: Messages = {
   pay: 'Payer {amount}',
+  payStored: 'Payer avec cette carte',
   paying: 'Paiement en cours…',
   approved: 'Paiement accepté.',
   pending: 'Paiement reçu : votre banque le traite encore.',
@@ -78,6 +82,7 @@ const fr: Messages = {
 
 const nl: Messages = {
   pay: '{amount} betalen',
+  payStored: 'Met deze kaart betalen',
   paying: 'Bezig met betalen…',
   approved: 'Betaling geslaagd.',
   pending: 'Betaling ontvangen: uw bank verwerkt deze nog.',
@@ -96,6 +101,7 @@ const nl: Messages = {
 
 const es: Messages = {
   pay: 'Pagar {amount}',
+  payStored: 'Pagar con esta tarjeta',
   paying: 'Procesando el pago…',
   approved: 'Pago aprobado.',
   pending: 'Pago recibido: tu banco todavía lo está procesando.',
@@ -114,6 +120,7 @@ const es: Messages = {
 
 const it: Messages = {
   pay: 'Paga {amount}',
+  payStored: 'Paga con questa carta',
   paying: 'Pagamento in corso…',
   approved: 'Pagamento approvato.',
   pending: 'Pagamento ricevuto: la tua banca lo sta ancora elaborando.',

@@ -1,8 +1,8 @@
 import type { PaymentIntentResult, Stripe, StripeElements } from '@stripe/stripe-js';
 import { EnablerError, PaymentDeclinedError, ValidationError } from './errors';
 import { messageFor, type Translator } from './i18n';
-import type { ConfirmResult, ProcessorApi } from './processor-api';
-import type { CardState } from './types';
+import type { ConfirmResult, CreatedPayment, ProcessorApi } from './processor-api';
+import type { CardState, EnablerOptions } from './types';
 
 /** Payment method types whose confirmation sends the shopper to their bank's page. */
 const REDIRECT_TYPES = new Set([
@@ -29,8 +29,6 @@ const ACTION_POLL_MS = 400;
 export interface PayContext {
   api: ProcessorApi;
   stripe: Stripe;
-  elements: StripeElements;
-  component: string;
   i18n: Translator;
   onActionRequired?: () => Promise<void>;
   /** The payment reference, as soon as the processor created the payment. */
@@ -44,27 +42,55 @@ export interface Paid {
   card?: CardState;
 }
 
-export async function pay(ctx: PayContext): Promise<Paid> {
-  const { stripe, elements, i18n } = ctx;
-  const checked = await elements.submit();
-  if (checked.error) throw new ValidationError(i18n.t('validation'));
+/** Pays with what the shopper entered in the Payment Element (or chose in it). */
+export async function pay(
+  ctx: PayContext & { elements: StripeElements; component: string; storePaymentDetails?: boolean },
+): Promise<Paid> {
+  const checked = await ctx.elements.submit();
+  if (checked.error) throw new ValidationError(ctx.i18n.t('validation'));
   const selected = (checked as { selectedPaymentMethod?: string }).selectedPaymentMethod;
+  const payment = await ctx.api.createPayment(
+    ctx.component,
+    ctx.storePaymentDetails ? { storePaymentDetails: true } : {},
+  );
+  return confirmAndFinish(ctx, payment, {
+    elements: ctx.elements,
+    redirects: !!selected && REDIRECT_TYPES.has(selected),
+  });
+}
 
-  const payment = await ctx.api.createPayment(ctx.component);
+/** Pays with a stored payment method of the shopper (a commercetools payment method id). */
+export async function payStored(ctx: PayContext & { storedPaymentMethodId: string }): Promise<Paid> {
+  const payment = await ctx.api.createPayment('card', { storedPaymentMethodId: ctx.storedPaymentMethodId });
+  return confirmAndFinish(ctx, payment, { redirects: false });
+}
+
+/**
+ * Stripe.js confirms the PaymentIntent the processor created (showing 3-D Secure or redirecting
+ * to the bank when needed), then the processor verifies and records it.
+ */
+async function confirmAndFinish(
+  ctx: PayContext,
+  payment: CreatedPayment,
+  how: { elements?: StripeElements; redirects: boolean },
+): Promise<Paid> {
+  const { stripe, i18n } = ctx;
   ctx.remember(payment.paymentReference);
   const returnUrl = new URL(payment.merchantReturnUrl);
   returnUrl.searchParams.set('paymentReference', payment.paymentReference);
   // A redirect leaves the page inside confirmPayment: the storefront hears of it first.
-  if (selected && REDIRECT_TYPES.has(selected)) await ctx.onActionRequired?.();
-  const watch = selected && REDIRECT_TYPES.has(selected) ? undefined : watchForAction(ctx, payment.clientSecret);
+  if (how.redirects) await ctx.onActionRequired?.();
+  const watch = how.redirects ? undefined : watchForAction(ctx, payment.clientSecret);
   let confirmed: PaymentIntentResult;
   try {
-    confirmed = await stripe.confirmPayment({
-      elements,
+    const params = {
       clientSecret: payment.clientSecret,
       confirmParams: { return_url: returnUrl.toString() },
-      redirect: 'if_required',
-    });
+      redirect: 'if_required' as const,
+    };
+    confirmed = await (how.elements
+      ? stripe.confirmPayment({ ...params, elements: how.elements })
+      : stripe.confirmPayment(params));
   } finally {
     watch?.stop();
   }
@@ -150,4 +176,30 @@ export function coded(error: unknown): EnablerError {
   if (error instanceof EnablerError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new EnablerError(message, 'unknown_error');
+}
+
+/** Tells the storefront of a payment that went through (or is settling). */
+export function reportPaid(options: EnablerOptions, paid: Paid): void {
+  options.onComplete?.({
+    isSuccess: true,
+    paymentReference: paid.paymentReference,
+    ...(paid.paymentIntent ? { paymentIntent: paid.paymentIntent } : {}),
+    ...(paid.isPending ? { isPending: true } : {}),
+  });
+}
+
+/**
+ * Tells the storefront of a failure: `onError` always, `onComplete({isSuccess: false})` for a
+ * refused payment. Without `onError` the caller rethrows.
+ */
+export function reportFailure(options: EnablerOptions, error: EnablerError, paymentReference?: string): void {
+  if (options.onError) options.onError(error, paymentReference ? { paymentReference } : undefined);
+  if (error instanceof PaymentDeclinedError) {
+    options.onComplete?.({
+      isSuccess: false,
+      ...(paymentReference ? { paymentReference } : {}),
+      code: error.code,
+      ...(error.declineCode ? { declineCode: error.declineCode } : {}),
+    });
+  }
 }

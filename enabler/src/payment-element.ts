@@ -1,9 +1,9 @@
 import type { Stripe, StripeElementLocale, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
 import { EnablerError, PaymentDeclinedError } from './errors';
 import { messageFor, type MessageKey, type Translator } from './i18n';
-import { coded, pay } from './pay';
+import { coded, pay, reportFailure, reportPaid } from './pay';
 import type { ElementConfig, ProcessorApi } from './processor-api';
-import type { DropinComponent, DropinOptions, EnablerOptions, PaymentResult, PaymentState } from './types';
+import type { DropinComponent, DropinOptions, EnablerOptions, PaymentState } from './types';
 
 export interface ElementDeps {
   api: ProcessorApi;
@@ -11,6 +11,8 @@ export interface ElementDeps {
   locale?: StripeElementLocale;
   i18n: Translator;
   options: EnablerOptions;
+  /** The enabler's `setStorePaymentDetails` choice. */
+  storePaymentDetails?: () => boolean;
 }
 
 /** Methods Stripe offers only in euros and only with automatic capture. */
@@ -58,6 +60,10 @@ export class PaymentElementComponent implements DropinComponent {
       captureMethod: config.captureMethod,
       ...(config.paymentMethodTypes ? { paymentMethodTypes: config.paymentMethodTypes } : {}),
       ...(config.appearance ? { appearance: config.appearance } : {}),
+      // The shopper's saved cards, and the offer to save a new one (when the deployment allows it).
+      ...(config.customerSessionClientSecret
+        ? { customerSessionClientSecret: config.customerSessionClientSecret }
+        : {}),
       ...(this.deps.locale ? { locale: this.deps.locale } : {}),
     } as Parameters<Stripe['elements']>[0]);
     this.element = this.elements.create('payment', {
@@ -129,12 +135,14 @@ export class PaymentElementComponent implements DropinComponent {
 
   private async clickPay(): Promise<void> {
     if (this.paying || this.paid) return;
+    let answer: void | { storePaymentDetails?: boolean } | undefined;
     try {
-      await this.view.onPayButtonClick?.();
+      answer = await this.view.onPayButtonClick?.();
     } catch {
       return; // the storefront said no (e.g. its own form is invalid)
     }
-    await this.submit();
+    const store = answer && typeof answer.storePaymentDetails === 'boolean' ? answer.storePaymentDetails : undefined;
+    await this.submit(store === undefined ? {} : { storePaymentDetails: store });
   }
 
   async isValid(): Promise<boolean> {
@@ -167,7 +175,8 @@ export class PaymentElementComponent implements DropinComponent {
     }
   }
 
-  async submit(): Promise<void> {
+  /** Pays; `storePaymentDetails` asks to save the method for the shopper's next purchases. */
+  async submit(opts: { storePaymentDetails?: boolean } = {}): Promise<void> {
     if (this.paying || this.paid) return;
     const { elements } = this;
     const { options, i18n } = this.deps;
@@ -181,38 +190,25 @@ export class PaymentElementComponent implements DropinComponent {
     this.say('paying');
     let paymentReference: string | undefined;
     try {
+      const store = opts.storePaymentDetails ?? this.deps.storePaymentDetails?.() ?? false;
       const paid = await pay({
         api: this.deps.api,
         stripe: await this.deps.stripe(),
         elements,
         component: this.component,
         i18n,
+        ...(store ? { storePaymentDetails: true } : {}),
         ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
         remember: (ref) => (paymentReference = ref),
       });
       if (paid.card) this.card = paid.card;
       this.paid = true;
       this.say(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
-      const result: PaymentResult = {
-        isSuccess: true,
-        paymentReference: paid.paymentReference,
-        ...(paid.paymentIntent ? { paymentIntent: paid.paymentIntent } : {}),
-        ...(paid.isPending ? { isPending: true } : {}),
-      };
-      options.onComplete?.(result);
+      reportPaid(options, paid);
     } catch (thrown) {
       const error = coded(thrown);
       this.say(undefined, 'error', error instanceof EnablerError ? this.shopperText(error) : undefined);
-      const context = paymentReference ? { paymentReference } : undefined;
-      if (options.onError) options.onError(error, context);
-      if (error instanceof PaymentDeclinedError) {
-        options.onComplete?.({
-          isSuccess: false,
-          ...(paymentReference ? { paymentReference } : {}),
-          code: error.code,
-          ...(error.declineCode ? { declineCode: error.declineCode } : {}),
-        });
-      }
+      reportFailure(options, error, paymentReference);
       if (!options.onError) throw error;
     } finally {
       this.paying = false;

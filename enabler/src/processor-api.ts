@@ -1,8 +1,11 @@
 import { EnablerError, ProcessorError } from './errors';
+import type { StoredPaymentMethod } from './types';
 
 export interface ProcessorConfig {
   publishableKey: string;
   environment: 'test' | 'live';
+  /** Whether shoppers may save cards and pay with saved ones. */
+  storedPaymentMethodsEnabled?: boolean;
 }
 
 export interface ElementConfig {
@@ -13,6 +16,8 @@ export interface ElementConfig {
   layout: { type: 'tabs' | 'accordion' | 'auto' } & Record<string, unknown>;
   collectBillingAddress: 'auto' | 'never' | 'if_required';
   merchantReturnUrl: string;
+  /** A Stripe Customer Session: the Payment Element shows the shopper's saved cards. */
+  customerSessionClientSecret?: string;
 }
 
 export interface CreatedPayment {
@@ -54,7 +59,7 @@ export class ProcessorApi {
     private readonly sessionId: string,
   ) {}
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.url.replace(/\/+$/, '')}${path}`, {
@@ -84,6 +89,7 @@ export class ProcessorApi {
         res.status,
       );
     }
+    if (json === undefined && res.status === 204) return undefined as T;
     if (json === undefined)
       throw new ProcessorError('The payment service answered no JSON.', 'invalid_response', res.status);
     return json as T;
@@ -93,7 +99,14 @@ export class ProcessorApi {
   elementConfig = (component: string) =>
     this.call<ElementConfig>('GET', `/config-element/${encodeURIComponent(component)}`);
   expressConfig = () => this.call<ExpressConfig>('GET', '/express-config');
-  createPayment = (paymentComponent: string) => this.call<CreatedPayment>('POST', '/payments', { paymentComponent });
+  createPayment = (
+    paymentComponent: string,
+    extras: { storePaymentDetails?: boolean; storedPaymentMethodId?: string } = {},
+  ) => this.call<CreatedPayment>('POST', '/payments', { paymentComponent, ...extras });
+  storedPaymentMethods = () =>
+    this.call<{ storedPaymentMethods?: StoredPaymentMethod[] }>('GET', '/stored-payment-methods');
+  deleteStoredPaymentMethod = (id: string) =>
+    this.call<unknown>('DELETE', `/stored-payment-methods/${encodeURIComponent(id)}`);
   confirm = (paymentReference: string, paymentIntent?: string) =>
     this.call<ConfirmResult>(
       'POST',

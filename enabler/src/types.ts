@@ -50,8 +50,11 @@ export interface EnablerOptions {
 export interface ComponentOptions {
   /** Render the enabler's own pay button under the Element (default false: the page calls `submit()`). */
   showPayButton?: boolean;
-  /** Awaited when the shopper clicks the enabler's pay button; a rejection stops the payment. */
-  onPayButtonClick?: () => Promise<void>;
+  /**
+   * Awaited when the shopper clicks the enabler's pay button; a rejection stops the payment. It may
+   * answer `{storePaymentDetails: true}` to save the card (e.g. from the storefront's checkbox).
+   */
+  onPayButtonClick?: () => Promise<void | { storePaymentDetails?: boolean }>;
 }
 
 export interface DropinOptions extends ComponentOptions {
@@ -62,7 +65,8 @@ export interface DropinOptions extends ComponentOptions {
 export interface PaymentComponent {
   /** Resolves once the Element is rendered and usable; rejects with an `EnablerError` otherwise. */
   mount(selector: string): Promise<void>;
-  submit(): Promise<void>;
+  /** Pays; `storePaymentDetails` saves the method for the shopper's next purchases (when enabled). */
+  submit(opts?: { storePaymentDetails?: boolean }): Promise<void>;
   /** Shows what is missing or invalid in the Element. */
   showValidation?(): Promise<void>;
   /** Whether the details entered are complete. */
@@ -150,4 +154,51 @@ export interface ExpressComponent {
 
 export interface PaymentExpressBuilder {
   build(config: ExpressOptions): ExpressComponent;
+}
+
+/** How a stored payment method is shown (never its token). */
+export interface StoredDisplayOptions {
+  name: string;
+  logoUrl?: string;
+  endDigits?: string;
+  brand?: string;
+  expiryMonth?: string;
+  expiryYear?: string;
+  [key: string]: unknown;
+}
+
+/** A payment method the shopper saved (a commercetools payment method of their customer). */
+export interface StoredPaymentMethod {
+  /** The commercetools payment method id. */
+  id: string;
+  type: string;
+  /** ISO date. */
+  createdAt: string;
+  isDefault: boolean;
+  displayOptions: StoredDisplayOptions;
+}
+
+export interface StoredComponentOptions {
+  /** The stored payment method to pay with (`StoredPaymentMethod.id`). */
+  id: string;
+  showPayButton?: boolean;
+  onPayButtonClick?: () => Promise<void>;
+}
+
+export interface StoredComponent {
+  /** Shows the stored method (and the pay button when asked); resolves once rendered. */
+  mount(selector: string): Promise<void>;
+  /** Pays with the stored method (3-D Secure shown when the bank asks for it). */
+  submit(): Promise<void>;
+  isValid?(): Promise<boolean>;
+  showValidation?(): Promise<void>;
+  /** Whether stored methods are on and this one still belongs to the shopper. */
+  isAvailable?(): Promise<boolean>;
+  /** Deletes the stored method (in commercetools and Stripe). */
+  remove(): Promise<void>;
+}
+
+export interface StoredComponentBuilder {
+  componentHasSubmit: boolean;
+  build(config: StoredComponentOptions): StoredComponent;
 }

@@ -35,6 +35,9 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
   button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   #pay { width: 100%; background: #0b57d0; border-color: #0b57d0; color: #fff; font-weight: 600; }
   #payment-element { margin: 1rem 0; }
+  .check { display: flex; gap: .4rem; align-items: center; min-height: 44px; } .check input { min-height: auto; width: 1.2rem; height: 1.2rem; }
+  #saved-cards { list-style: none; padding: 0; margin: 0; } #saved-cards li { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .3rem 0; }
+  h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
   /* The page's own status (#result) says what the enabler's status line would, with the codes. */
   #payment-element .ctc-status { display: none; }
   #result { padding: .6rem .8rem; border-radius: 6px; min-height: 1.2rem; margin: .75rem 0 0; overflow-wrap: anywhere; }
@@ -74,6 +77,14 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
       </select>
     </div>
     <button id="start" type="button">New cart</button>
+  </div>
+  <div class="row">
+    <label class="check"><input type="checkbox" id="signed-in"> Signed in as the demo shopper</label>
+    <label class="check"><input type="checkbox" id="save-card" disabled> Save my card for next time</label>
+  </div>
+  <div id="saved" hidden>
+    <h3 id="saved-heading">Your saved cards</h3>
+    <ul id="saved-cards" aria-labelledby="saved-heading"></ul>
   </div>
   <div id="payment-element"></div>
   <button id="pay" type="button" disabled>Pay</button>
@@ -116,7 +127,7 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   // cart counts the carts of this page: a callback or an answer for an earlier cart is ignored.
-  var state = { cart: 0, component: null, paymentReference: null, paymentIntent: null, paying: false, paid: false, orderNumber: null, outcome: null };
+  var state = { cart: 0, enabler: null, component: null, paymentReference: null, paymentIntent: null, paying: false, paid: false, orderNumber: null, outcome: null };
   function show(text, kind) { var r = $('result'); r.textContent = text; r.className = kind || ''; }
   function money(amount) {
     var digits = amount.fractionDigits === undefined ? 2 : amount.fractionDigits;
@@ -182,12 +193,48 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
         failed(error);
       }
     });
+    state.enabler = enabler;
+    enabler.setStorePaymentDetails($('save-card').checked);
+    savedCards(enabler, cart);
     var kind = $('kind').value;
     var builder = kind === 'dropin' ? enabler.createDropinBuilder('embedded') : enabler.createComponentBuilder(kind);
     return builder.then(function (b) { var component = b.build({}); return component.mount('#payment-element').then(function () { return component; }); })
       .then(function (component) { if (!mine()) return; state.component = component; payButton(); show(''); })
       .catch(function (e) { if (mine()) show('Could not start: ' + e.message, 'ko'); });
   }
+  /** The signed-in shopper's saved cards: pay with one in a click, or delete it. */
+  function savedCards(enabler, cart) {
+    $('saved-cards').innerHTML = '';
+    $('saved').hidden = true;
+    if (!$('signed-in').checked) return;
+    enabler.getStoredPaymentMethods({ allowedMethodTypes: ['card'] }).then(function (found) {
+      if (cart !== state.cart) return;
+      var methods = found.storedPaymentMethods || [];
+      $('saved').hidden = methods.length === 0;
+      methods.forEach(function (m) {
+        var li = document.createElement('li');
+        var name = document.createElement('span');
+        name.textContent = m.displayOptions.name;
+        var use = document.createElement('button'); use.type = 'button'; use.textContent = 'Use ' + m.displayOptions.name;
+        var remove = document.createElement('button'); remove.type = 'button'; remove.textContent = 'Delete ' + m.displayOptions.name;
+        use.onclick = function () {
+          enabler.createStoredPaymentMethodBuilder('card').then(function (b) {
+            var component = b.build({ id: m.id });
+            return component.mount('#payment-element').then(function () { if (cart === state.cart) { state.component = component; payButton(); show(''); } });
+          }).catch(function (e) { show('Could not use the card: ' + e.message, 'ko'); });
+        };
+        remove.onclick = function () {
+          enabler.createStoredPaymentMethodBuilder('card').then(function (b) { return b.build({ id: m.id }).remove(); })
+            .then(function () { show('Card deleted.', 'ok'); savedCards(enabler, cart); })
+            .catch(function (e) { show('Could not delete the card: ' + e.message, 'ko'); });
+        };
+        li.append(name, use, remove);
+        $('saved-cards').append(li);
+      });
+    }).catch(function () { /* no saved cards to show */ });
+  }
+  $('signed-in').onchange = function () { $('save-card').disabled = !$('signed-in').checked; if (!$('signed-in').checked) $('save-card').checked = false; };
+  $('save-card').onchange = function () { if (state.enabler) state.enabler.setStorePaymentDetails($('save-card').checked); };
   function reset() {
     state.cart += 1;
     state.component = null; state.paymentReference = null; state.paymentIntent = null;
@@ -205,7 +252,7 @@ export function page(options: { processorUrl: string; stripeUrl: string }): stri
     // Back from the bank, a reload must not finish that payment again.
     if (location.pathname !== '/') history.replaceState(null, '', '/');
     show('Preparing your cart…');
-    api('/api/checkout', {}).then(function (c) {
+    api('/api/checkout', $('signed-in').checked ? { customer: true } : {}).then(function (c) {
       if (cart !== state.cart) return;
       sessionStorage.setItem('sessionId', c.sessionId);
       $('pay').textContent = 'Pay ' + money(c.amountPlanned);

@@ -79,20 +79,41 @@ export function createDemo(options: DemoOptions): FastifyInstance {
   });
 
   // A cart and a checkout session (as commercetools Checkout would make them).
-  app.post<{ Body: { currency?: string; quantity?: number } | undefined }>('/api/checkout', async (request, reply) => {
-    const res = await forward(`${options.commercetoolsUrl}/_sandbox/checkout-session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        ...(request.body ?? {}),
-        metadata: {
-          processorUrl: options.processorUrl,
-          merchantReturnUrl: `${request.protocol}://${request.headers.host}/return`,
-        },
-      }),
+  // The demo shopper (a commercetools customer): their carts can save cards and pay with saved ones.
+  const demoCustomer = async (): Promise<string> => {
+    const found = await ctCall('GET', '/customers/key=demo-shopper');
+    if (found.status === 200) return found.body.id as string;
+    const created = await ctCall('POST', '/customers', {
+      key: 'demo-shopper',
+      email: 'sandra.box@example.com',
+      firstName: 'Sandra',
+      lastName: 'Box',
+      authenticationMode: 'ExternalAuth',
     });
-    return reply.code(res.status).send(res.body);
-  });
+    const customer = (created.body.customer ?? created.body) as { id?: string };
+    if (!customer.id) throw new Error(`the demo shopper could not be created (${created.status})`);
+    return customer.id;
+  };
+
+  app.post<{ Body: { currency?: string; quantity?: number; customer?: boolean } | undefined }>(
+    '/api/checkout',
+    async (request, reply) => {
+      const { customer, ...draft } = request.body ?? {};
+      const res = await forward(`${options.commercetoolsUrl}/_sandbox/checkout-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...draft,
+          ...(customer === true ? { customerId: await demoCustomer() } : {}),
+          metadata: {
+            processorUrl: options.processorUrl,
+            merchantReturnUrl: `${request.protocol}://${request.headers.host}/return`,
+          },
+        }),
+      });
+      return reply.code(res.status).send(res.body);
+    },
+  );
 
   // The storefront's own backend for express checkout (address, shipping methods).
   registerStorefront(app, ctCall);

@@ -1,0 +1,153 @@
+import type { Stripe } from '@stripe/stripe-js';
+import { EnablerError, PaymentDeclinedError } from './errors';
+import { messageFor, type MessageKey, type Translator } from './i18n';
+import { coded, payStored, reportFailure, reportPaid } from './pay';
+import type { ProcessorApi } from './processor-api';
+import type { EnablerOptions, StoredComponent, StoredComponentOptions, StoredPaymentMethod } from './types';
+
+export interface StoredDeps {
+  api: ProcessorApi;
+  stripe: () => Promise<Stripe>;
+  i18n: Translator;
+  options: EnablerOptions;
+  /** Whether the deployment lets shoppers pay with saved methods. */
+  enabled: () => Promise<boolean>;
+}
+
+/** A shopper's saved card: shown as "Visa •••• 4242, 12/34", paid with in one step. */
+export class StoredCardComponent implements StoredComponent {
+  private method?: StoredPaymentMethod;
+  private status?: HTMLElement;
+  private button?: HTMLButtonElement;
+  private paying = false;
+  private paid = false;
+
+  constructor(
+    private readonly deps: StoredDeps,
+    private readonly view: StoredComponentOptions,
+  ) {}
+
+  private async find(): Promise<StoredPaymentMethod | undefined> {
+    if (!(await this.deps.enabled())) return undefined;
+    const { storedPaymentMethods = [] } = await this.deps.api.storedPaymentMethods();
+    return storedPaymentMethods.find((m) => m.id === this.view.id && m.type === 'card');
+  }
+
+  async isAvailable(): Promise<boolean> {
+    try {
+      return (await this.find()) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async isValid(): Promise<boolean> {
+    return this.method !== undefined;
+  }
+
+  async showValidation(): Promise<void> {
+    if (!this.method) this.say('unavailable', 'error');
+  }
+
+  async mount(selector: string): Promise<void> {
+    const host = typeof document === 'undefined' ? null : document.querySelector(selector);
+    if (!host || typeof HTMLElement === 'undefined' || !(host instanceof HTMLElement))
+      throw new EnablerError(`No element matches the selector "${selector}".`, 'invalid_selector');
+    this.method = await this.find();
+    if (!this.method)
+      throw new EnablerError(
+        `The stored payment method "${this.view.id}" is not available.`,
+        'stored_method_unavailable',
+      );
+    const { i18n } = this.deps;
+    const { displayOptions: shown } = this.method;
+    host.replaceChildren();
+    const wrapper = document.createElement('div');
+    wrapper.className = 'ctc-enabler ctc-stored';
+    wrapper.lang = i18n.language;
+    wrapper.setAttribute('role', 'group');
+    wrapper.setAttribute('aria-label', i18n.t('region'));
+    const label = document.createElement('p');
+    label.className = 'ctc-stored-card';
+    const expiry = shown.expiryMonth && shown.expiryYear ? `, ${shown.expiryMonth}/${shown.expiryYear.slice(-2)}` : '';
+    label.textContent = `${shown.name}${expiry}`;
+    wrapper.append(label);
+    if (this.view.showPayButton) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'ctc-pay';
+      button.textContent = i18n.t('payStored');
+      button.addEventListener('click', () => void this.clickPay());
+      wrapper.append(button);
+      this.button = button;
+    }
+    const status = document.createElement('p');
+    status.className = 'ctc-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    wrapper.append(status);
+    this.status = status;
+    host.append(wrapper);
+  }
+
+  private say(key: MessageKey | undefined, kind = '', text?: string): void {
+    if (!this.status) return;
+    this.status.textContent = text ?? (key ? this.deps.i18n.t(key) : '');
+    this.status.dataset.kind = kind;
+  }
+
+  private async clickPay(): Promise<void> {
+    if (this.paying || this.paid) return;
+    try {
+      await this.view.onPayButtonClick?.();
+    } catch {
+      return;
+    }
+    await this.submit();
+  }
+
+  async submit(): Promise<void> {
+    if (this.paying || this.paid) return;
+    const { options, i18n } = this.deps;
+    if (!this.method) {
+      const error = new EnablerError('Mount the component before submitting it.', 'not_mounted');
+      if (options.onError) return options.onError(error);
+      throw error;
+    }
+    this.paying = true;
+    if (this.button) this.button.disabled = true;
+    this.say('paying');
+    let paymentReference: string | undefined;
+    try {
+      const paid = await payStored({
+        api: this.deps.api,
+        stripe: await this.deps.stripe(),
+        i18n,
+        storedPaymentMethodId: this.method.id,
+        ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
+        remember: (ref) => (paymentReference = ref),
+      });
+      this.paid = true;
+      this.say(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
+      reportPaid(options, paid);
+    } catch (thrown) {
+      const error = coded(thrown);
+      this.say(
+        undefined,
+        'error',
+        i18n.t(messageFor(error.code, error instanceof PaymentDeclinedError ? error.declineCode : undefined)),
+      );
+      reportFailure(options, error, paymentReference);
+      if (!options.onError) throw error;
+    } finally {
+      this.paying = false;
+      if (this.button) this.button.disabled = this.paid;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.deps.api.deleteStoredPaymentMethod(this.view.id);
+    this.method = undefined;
+    if (this.button) this.button.disabled = true;
+  }
+}
