@@ -304,3 +304,87 @@ describe('fault injection and request counters', () => {
     expect(res.body.message).toMatch(/times/);
   });
 });
+
+describe('saved payment methods and recurring payment jobs through the SDK', () => {
+  it('saves, finds, updates and deletes a customer payment method; a second save of the token is refused', async () => {
+    const { customerId } = (await checkout({ recurring: true, email: `sdk-pm-${Date.now()}@example.com` })) as {
+      customerId?: string;
+    };
+    const owner = customerId!;
+    const token = `pm_sdk_${Date.now()}`;
+    const saved = await sdk.ctPaymentMethodService.save({
+      customerId: owner,
+      token,
+      paymentInterface: 'stripe',
+      method: 'card',
+    });
+    expect(saved).toMatchObject({ customer: { id: owner }, token: { value: token }, paymentMethodStatus: 'Active' });
+    await expect(
+      sdk.ctPaymentMethodService.save({ customerId: owner, token, paymentInterface: 'stripe', method: 'card' }),
+    ).rejects.toBeInstanceOf(Errorx);
+    const found = await sdk.ctPaymentMethodService.find({ customerId: owner, paymentInterface: 'stripe' });
+    expect(found.results.map((pm) => pm.id)).toEqual([saved.id]);
+    expect(
+      await sdk.ctPaymentMethodService.getByTokenValue({
+        customerId: owner,
+        paymentInterface: 'stripe',
+        tokenValue: token,
+      }),
+    ).toMatchObject({ id: saved.id });
+    const updated = await sdk.ctPaymentMethodService.update({
+      customerId: owner,
+      resource: { id: saved.id, version: saved.version },
+      actions: [{ action: 'setDefault', default: true }],
+    });
+    expect(updated).toMatchObject({ default: true, version: 2 });
+    await expect(
+      sdk.ctPaymentMethodService.delete({ customerId: 'someone-else', id: saved.id, version: 2 }),
+    ).rejects.toBeInstanceOf(Errorx);
+    await sdk.ctPaymentMethodService.delete({ customerId: owner, id: saved.id, version: 2 });
+    expect(
+      await sdk.ctPaymentMethodService.doesTokenBelongsToCustomer({
+        customerId: owner,
+        paymentInterface: 'stripe',
+        tokenValue: token,
+      }),
+    ).toBe(false);
+  });
+
+  it('creates a recurring payment job for a recurring cart only', async () => {
+    const run = async (recurring: boolean) => {
+      const { cartId, customerId } = (await checkout({
+        recurring,
+        email: `sdk-job-${recurring}-${Date.now()}@example.com`,
+      })) as { cartId: string; customerId?: string };
+      const cart = await sdk.ctCartService.getCart({ id: cartId });
+      const payment = await sdk.ctPaymentService.createPayment({
+        amountPlanned: { centAmount: 1000, currencyCode: 'EUR' },
+        paymentMethodInfo: { paymentInterface: 'stripe' },
+      });
+      await sdk.ctCartService.addPayment({
+        resource: { id: cart.id, version: cart.version },
+        paymentId: payment.id,
+      });
+      const pm = await sdk.ctPaymentMethodService.save({
+        customerId:
+          customerId ??
+          (await http<any>(`${ct}/_sandbox/checkout-session`, { json: { recurring: true } })).body.customerId,
+        token: `pm_job_${recurring}_${Date.now()}`,
+        paymentInterface: 'stripe',
+        method: 'card',
+      });
+      return sdk.ctRecurringPaymentJobService.createRecurringPaymentJobIfApplicable({
+        originPayment: { id: payment.id, typeId: 'payment' },
+        paymentMethod: { id: pm.id, typeId: 'payment-method' },
+      });
+    };
+    const job = await run(true);
+    expect(job).toMatchObject({ id: expect.any(String), version: 1, status: { state: 'Initial' } });
+    expect(await run(false)).toBeNull();
+    const { access_token } = await clientToken(ct);
+    const listed = await http<any>(`${ct}/${projectKey}/recurring-payment-jobs/${job!.id}`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(listed.body).toEqual(job);
+  });
+});

@@ -16,11 +16,19 @@ export interface CheckoutDraft {
   lifetimeMinutes?: number;
   /** Create only the cart, no session. */
   withoutSession?: boolean;
+  /**
+   * A recurring cart: its line item gets `recurrenceInfo` (the seed's monthly recurrence policy,
+   * `priceSelectionMode: 'Fixed'`) and the cart a customer, `customerId` or else the customer with
+   * the cart's email (made if there is none), which is what the payments SDK's `isRecurringCart` reads.
+   */
+  recurring?: boolean;
 }
 
 export interface CheckoutResult {
   cartId: string;
   cartVersion: number;
+  /** The cart's customer (given, or the one a recurring cart got). */
+  customerId?: string;
   sessionId?: string;
   amountPlanned: { centAmount: number; currencyCode: string; fractionDigits: number };
 }
@@ -43,6 +51,7 @@ function validate(draft: CheckoutDraft): Required<Pick<CheckoutDraft, 'currency'
     (typeof draft.metadata !== 'object' || draft.metadata === null || Array.isArray(draft.metadata))
   )
     errors.push('metadata must be an object');
+  if (draft.recurring !== undefined && typeof draft.recurring !== 'boolean') errors.push('recurring must be a boolean');
   if (errors.length > 0) throw new CheckoutDraftError(errors.join('; '));
   return { currency, quantity, country };
 }
@@ -70,6 +79,8 @@ export async function createCheckout(
     country,
     email: draft.email ?? 'shopper@example.com',
   };
+  const email = draft.email ?? 'shopper@example.com';
+  const customerId = draft.customerId ?? (draft.recurring ? await customerWithEmail(api, email) : undefined);
   const cart = await api<{
     id: string;
     version: number;
@@ -79,9 +90,23 @@ export async function createCheckout(
     currency,
     country,
     customerEmail: draft.email ?? 'shopper@example.com',
-    ...(draft.customerId ? { customerId: draft.customerId } : {}),
+    ...(customerId ? { customerId } : {}),
     taxMode: 'External',
-    lineItems: [{ sku: SEED.sku, quantity, externalTaxRate: taxRate }],
+    lineItems: [
+      {
+        sku: SEED.sku,
+        quantity,
+        externalTaxRate: taxRate,
+        ...(draft.recurring
+          ? {
+              recurrenceInfo: {
+                recurrencePolicy: { typeId: 'recurrence-policy', key: SEED.recurrencePolicyKey },
+                priceSelectionMode: 'Fixed',
+              },
+            }
+          : {}),
+      },
+    ],
     shippingAddress: address,
     billingAddress: address,
     shippingMethod: { typeId: 'shipping-method', key: SEED.shippingMethodKey },
@@ -91,6 +116,7 @@ export async function createCheckout(
   const result: CheckoutResult = {
     cartId: cart.id,
     cartVersion: cart.version,
+    ...(customerId ? { customerId } : {}),
     amountPlanned: {
       centAmount: gross.centAmount,
       currencyCode: gross.currencyCode,
@@ -100,4 +126,25 @@ export async function createCheckout(
   if (draft.withoutSession) return result;
   const session = sessions.create(cart.id, { ...defaultMetadata, ...(draft.metadata ?? {}) }, draft.lifetimeMinutes);
   return { ...result, sessionId: session.id };
+}
+
+/** The id of the customer with `email`, made if there is none. */
+async function customerWithEmail(api: ApiCall, email: string): Promise<string> {
+  const where = encodeURIComponent(`email = ${JSON.stringify(email)}`);
+  const found = await api<{ results: { id: string }[] }>('GET', `/customers?where=${where}&limit=1`);
+  if (found.results[0]) return found.results[0].id;
+  try {
+    const created = await api<{ customer: { id: string } }>('POST', '/customers', {
+      email,
+      firstName: 'Sandra',
+      lastName: 'Box',
+      password: 'sandbox',
+    });
+    return created.customer.id;
+  } catch (err) {
+    // Made meanwhile by a concurrent checkout with the same email.
+    const again = await api<{ results: { id: string }[] }>('GET', `/customers?where=${where}&limit=1`);
+    if (again.results[0]) return again.results[0].id;
+    throw err;
+  }
 }

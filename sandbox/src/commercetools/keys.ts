@@ -21,6 +21,7 @@ const KEYED: Partial<Record<string, ResourceType>> = {
   zones: 'zone',
   products: 'product',
   'product-types': 'product-type',
+  'payment-methods': 'payment-method' as ResourceType,
 };
 
 interface KeyWrite {

@@ -26,6 +26,8 @@ export const SEED = {
     { key: 'north-america', name: 'North America', countries: ['US', 'CA'], rates: { USD: 599 } },
     { key: 'asia', name: 'Asia', countries: ['JP', 'KW'], rates: { JPY: 600, KWD: 1500 } },
   ],
+  /** The recurrence policy a recurring checkout cart's line item gets (every month). */
+  recurrencePolicyKey: 'monthly',
   /** Tax rate applied to carts (external tax mode: the mock computes no Platform taxes). */
   taxRate: 0.19,
 } as const;
@@ -105,5 +107,10 @@ export async function seedProject(api: ApiCall): Promise<void> {
       })),
     },
     publish: true,
+  });
+  await api('POST', '/recurrence-policies', {
+    key: SEED.recurrencePolicyKey,
+    name: { en: 'Every month' },
+    schedule: { type: 'standard', value: 1, intervalUnit: 'Months' },
   });
 }

@@ -11,6 +11,9 @@ import { ctError, defaultCtFaultBody } from './errors';
 import { installDraftFields } from './drafts';
 import { installUniqueKeys } from './keys';
 import { installOrderRules } from './orders';
+import { registerPaymentMethodRoutes } from './payment-methods';
+import { installLineItemRecurrence } from './recurrence';
+import { registerRecurringPaymentJobRoutes } from './recurring-payment-jobs';
 import { replicateCheckout, ReplicateError } from './replicate';
 import { seedProject, type ApiCall } from './seed';
 import { registerSessionRoutes, SessionStore } from './sessions';
@@ -106,7 +109,10 @@ export async function createCommercetoolsSandbox(
   installOrderRules(app, storage, projectKey);
   installUniqueKeys(app, storage, projectKey);
   installDraftFields(app, storage, projectKey);
+  installLineItemRecurrence(app, storage, projectKey);
   installShippingRules(app, storage, projectKey);
+  registerPaymentMethodRoutes(app, { projectKey, storage, tokens });
+  registerRecurringPaymentJobRoutes(app, { projectKey, storage, tokens });
   registerSessionRoutes(app, {
     prefix: sessionPath,
     projectKey,

@@ -17,7 +17,16 @@ const INDEXED_PATHS: Partial<Record<string, readonly string[]>> = {
   payment: ['interfaceId', 'transactions.interactionId', 'custom.fields.*'],
   order: ['orderNumber', 'cart.id', 'paymentInfo.payments.id', 'customerId', 'custom.fields.*'],
   cart: ['paymentInfo.payments.id', 'customerId', 'anonymousId', 'custom.fields.*'],
+  'payment-method': ['customer.id', 'paymentInterface', 'token.value', 'custom.fields.*'],
+  'recurring-payment-job': ['originPayment.id', 'paymentMethod.id'],
 };
+
+/**
+ * Resource types the mock has no storage for, kept by the sandbox's own endpoints
+ * (`payment-methods.ts`, `recurring-payment-jobs.ts`) in the same storage: the mock's predicate
+ * engine, paging, expansion, indexes and `clear()` then work for them as for any other type.
+ */
+export const SANDBOX_TYPES = ['payment-method', 'recurring-payment-job'] as const;
 
 export interface IndexStats {
   enabled: boolean;
@@ -118,6 +127,21 @@ export function createSandboxStorage(Base: typeof InMemoryStorage, options: { in
       } finally {
         index.endWrite(id, ticket, undefined, () => this.stored(projectKey, typeId, id));
       }
+    }
+
+    /**
+     * Every storage read and write passes here first (the mock's `forProjectKey` calls it), so
+     * the sandbox's own types are added to the project's maps as soon as they exist.
+     */
+    override async addProject(projectKey: string) {
+      const project = await super.addProject(projectKey);
+      const maps = this.resources[projectKey] as unknown as Record<string, unknown> | undefined;
+      if (maps) {
+        // The mock's map type is not exported: a new one of the kind it keeps payments in.
+        const MapOfType = (maps.payment as object).constructor as new () => unknown;
+        for (const typeId of SANDBOX_TYPES) maps[typeId] ??= new MapOfType();
+      }
+      return project;
     }
 
     override async clear(): Promise<void> {

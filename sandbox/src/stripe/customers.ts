@@ -96,7 +96,7 @@ export class Customers {
     this.get(customer);
     const components = obj(params, 'components');
     if (!components) throw invalid('Missing required param: components.', 'components', 'parameter_missing');
-    return {
+    const session: Stripe.CustomerSession = {
       object: 'customer_session',
       client_secret: `cuss_secret_${randomToken(40)}`,
       components: sessionComponents(components),
@@ -106,5 +106,7 @@ export class Customers {
       expires_at: nowSeconds() + 1800,
       livemode: false,
     };
+    this.state.customerSessions.set(session.client_secret, session);
+    return session;
   }
 }

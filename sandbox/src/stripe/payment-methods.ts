@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { addressFrom } from './addresses';
 import { invalid, missing, StripeApiError } from './errors';
-import { metadata, obj, str, type Params } from './form';
+import { metadata, obj, oneOf, str, type Params } from './form';
 import { newId, nowSeconds } from './ids';
 import type { EmulatorState } from './state';
 import { idealBank, TEST_CARD_NUMBERS, TEST_IBANS, TEST_METHODS, type TestMethod } from './test-methods';
@@ -170,6 +170,8 @@ export class PaymentMethods {
     const pm = this.store(template, billing);
     const meta = metadata(params);
     if (meta) pm.metadata = meta;
+    const redisplay = oneOf(params, 'allow_redisplay', ['always', 'limited', 'unspecified'] as const);
+    if (redisplay) pm.allow_redisplay = redisplay;
     return pm;
   }
 

@@ -54,6 +54,47 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     // The browser's view: the stand-in calls this with the publishable key.
     return PaymentIntents.browserView(result);
   });
+  // What Stripe.js reads for a Payment Element given a customerSessionClientSecret (Stripe's own
+  // call is private): the session's features and the customer's cards the element may show again.
+  app.get(`${c}/elements/customer-session`, async (request: Req) => {
+    authenticate(request, deps.keys);
+    const secret = body(request).customer_session_client_secret;
+    const session = typeof secret === 'string' ? state.customerSessions.get(secret) : undefined;
+    if (!session || session.expires_at * 1000 < Date.now())
+      throw invalid('The customer session client secret is invalid or expired.', 'customer_session_client_secret');
+    const element = session.components?.payment_element;
+    const features = element?.enabled ? element.features : null;
+    const filters: string[] = features?.payment_method_allow_redisplay_filters ?? ['always'];
+    const redisplay = features?.payment_method_redisplay === 'enabled';
+    const cards = [...state.paymentMethods.values()]
+      .filter(
+        (pm) =>
+          pm.customer === session.customer &&
+          pm.type === 'card' &&
+          filters.includes(pm.allow_redisplay ?? 'unspecified'),
+      )
+      .reverse()
+      .slice(0, features?.payment_method_redisplay_limit ?? 3);
+    return {
+      customer: session.customer,
+      payment_element_enabled: element?.enabled ?? false,
+      payment_method_save: features?.payment_method_save ?? 'disabled',
+      payment_method_save_usage: features?.payment_method_save_usage ?? null,
+      saved_payment_methods: redisplay
+        ? cards.map((pm) => ({
+            id: pm.id,
+            type: pm.type,
+            allow_redisplay: pm.allow_redisplay,
+            card: {
+              brand: pm.card!.brand,
+              last4: pm.card!.last4,
+              exp_month: pm.card!.exp_month,
+              exp_year: pm.card!.exp_year,
+            },
+          }))
+        : [],
+    };
+  });
   app.get(`${c}/3ds/:id`, async (request: Req, reply: FastifyReply) => {
     const pi = challenged(request);
     reply.type('text/html; charset=utf-8');

@@ -84,6 +84,8 @@ export class EmulatorState {
   readonly disputes: Map<string, Stripe.Dispute> = new Map();
   readonly customers: Map<string, Stripe.Customer> = new Map();
   readonly paymentMethods: Map<string, Stripe.PaymentMethod> = new Map();
+  /** Customer sessions by client secret (what the Payment Element is given to show saved methods). */
+  readonly customerSessions: Map<string, Stripe.CustomerSession> = new Map();
   readonly balanceTransactions: Map<string, Stripe.BalanceTransaction> = new Map();
   readonly webhookEndpoints = new Map<string, StoredEndpoint>();
   readonly paymentMethodDomains: Map<string, Stripe.PaymentMethodDomain> = new Map();
@@ -152,6 +154,7 @@ export class EmulatorState {
       this.disputes,
       this.customers,
       this.paymentMethods,
+      this.customerSessions,
       this.balanceTransactions,
       this.webhookEndpoints,
       this.paymentMethodDomains,

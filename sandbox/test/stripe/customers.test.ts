@@ -165,4 +165,90 @@ describe('saved cards and off-session payments', () => {
     expect(err).toMatchObject({ statusCode: 402, code: 'authentication_required' });
     expect(err.payment_intent).toMatchObject({ status: 'requires_payment_method' });
   });
+
+  it('pm_card_visa saved with setup_future_usage=off_session is attached, listed and charged off-session', async () => {
+    const customer = await h.stripe.customers.create({});
+    const first = await h.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'eur',
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    expect(first.status).toBe('succeeded');
+    const pmId = String(first.payment_method);
+    expect((await h.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([pmId]);
+    expect((await h.stripe.paymentMethods.list({ customer: customer.id })).data.map((m) => m.id)).toEqual([pmId]);
+    const later = await offSession(customer.id, pmId);
+    expect(later).toMatchObject({ status: 'succeeded', payment_method: pmId, customer: customer.id });
+    // Detached, it is no longer the customer's.
+    expect((await h.stripe.paymentMethods.detach(pmId)).customer).toBeNull();
+    expect((await h.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
+  });
+
+  it('authentication_required leaves the PaymentIntent requires_payment_method with last_payment_error', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pm = await h.stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'pm_card_authenticationRequired' },
+    } as never);
+    await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    const err = await stripeError(offSession(customer.id, pm.id));
+    expect(err).toMatchObject({ statusCode: 402, type: 'StripeCardError', code: 'authentication_required' });
+    const pi = err.payment_intent!;
+    const stored = await h.stripe.paymentIntents.retrieve(pi.id);
+    expect(stored.status).toBe('requires_payment_method');
+    expect(stored.last_payment_error).toMatchObject({
+      code: 'authentication_required',
+      payment_method: { id: pm.id },
+    });
+  });
+
+  it('an off-session create replayed with its idempotency key answers the same PaymentIntent, charged once', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pm = await h.stripe.paymentMethods.create({ type: 'card', card: { token: 'pm_card_visa' } } as never);
+    await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    const params = {
+      amount: 1500,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: pm.id,
+      off_session: true,
+      confirm: true,
+    };
+    const key = `off-session-${Date.now()}`;
+    const a = await h.stripe.paymentIntents.create(params, { idempotencyKey: key });
+    const b = await h.stripe.paymentIntents.create(params, { idempotencyKey: key });
+    expect(b.id).toBe(a.id);
+    expect((await h.stripe.paymentIntents.list({ customer: customer.id })).data).toHaveLength(1);
+    const declined = await stripeError(
+      (async () => {
+        const other = await h.stripe.paymentMethods.create({
+          type: 'card',
+          card: { token: 'pm_card_authenticationRequired' },
+        } as never);
+        await h.stripe.paymentMethods.attach(other.id, { customer: customer.id });
+        const failKey = `${key}-fail`;
+        await stripeError(
+          h.stripe.paymentIntents.create({ ...params, payment_method: other.id }, { idempotencyKey: failKey }),
+        );
+        return h.stripe.paymentIntents.create({ ...params, payment_method: other.id }, { idempotencyKey: failKey });
+      })(),
+    );
+    // The error is replayed as it was answered.
+    expect(declined).toMatchObject({ statusCode: 402, code: 'authentication_required' });
+    expect((await h.stripe.paymentIntents.list({ customer: customer.id })).data).toHaveLength(2);
+  });
+
+  it('allow_redisplay is kept on the PaymentMethod it is created with', async () => {
+    const pm = await h.stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'pm_card_visa' },
+      allow_redisplay: 'always',
+    } as never);
+    expect(pm.allow_redisplay).toBe('always');
+    const plain = await h.stripe.paymentMethods.create({ type: 'card', card: { token: 'pm_card_visa' } } as never);
+    expect(plain.allow_redisplay).toBe('unspecified');
+  });
 });

@@ -31,6 +31,8 @@ const SEARCH = ['query', 'limit', 'page'];
 const ADDRESS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'];
 /** What a PaymentMethod is made from: `payment_method_data` and `POST /v1/payment_methods`. */
 const METHOD_DATA = [
+  // Whether a saved method may be shown again (the Payment Element's saved cards).
+  'allow_redisplay',
   ...ADDRESS.map((field) => `billing_details[address][${field}]`),
   'billing_details[email]',
   'billing_details[name]',

@@ -7,7 +7,7 @@
  * What `stripe.elements()` accepts, camelCase or snake_case as Stripe.js does.
  * @typedef {{mode?: string, amount?: number, currency?: string, captureMethod?: string, capture_method?: string,
  *   allowedPaymentMethodTypes?: string[], paymentMethodTypes?: string[], payment_method_types?: string[],
- *   excludedPaymentMethodTypes?: string[], clientSecret?: string,
+ *   excludedPaymentMethodTypes?: string[], clientSecret?: string, customerSessionClientSecret?: string,
  *   appearance?: import('@stripe/stripe-js').Appearance, locale?: string}} ElementsOptions
  */
 /** @typedef {{field: string, code: string, message: string}} FieldError */

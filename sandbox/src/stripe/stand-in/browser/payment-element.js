@@ -1,6 +1,6 @@
 // @ts-check
-/* global document, HTMLElement */
-const { CONFIG, IntegrationError, intentCall, intentId } = require('./wire');
+/* global document, fetch, HTMLElement */
+const { API, CONFIG, IntegrationError, encode, intentCall, intentId } = require('./wire');
 const { LABELS, FIELDS, HINTS, format, validate, availableTypes } = require('./form');
 const { el, applyAppearance } = require('./dom');
 
@@ -11,6 +11,10 @@ const { el, applyAppearance } = require('./dom');
 /** @typedef {import('./form').ElementsOptions} ElementsOptions */
 /** @typedef {import('./form').FieldError} FieldError */
 /** @typedef {ReturnType<typeof createPaymentElement>} PaymentElement */
+/**
+ * What a customer session lets the Payment Element do: show saved cards again, offer to save one.
+ * @typedef {{saved: {id: string, card: {brand: string, last4: string}}[], save: boolean, saveUsage: 'off_session' | 'on_session' | null}} CustomerView
+ */
 /** @typedef {{options: ElementsOptions, element: PaymentElement | null, express: import('./express-checkout').ExpressElement | null, submitted: boolean}} Group */
 
 /**
@@ -44,6 +48,11 @@ function createPaymentElement(key, group, initial) {
   let focused = false;
   /** @type {Promise<boolean>} */
   let loaded = Promise.resolve(false);
+  /** @type {CustomerView} */
+  let customer = { saved: [], save: false, saveUsage: null };
+  /** The saved card chosen, or '' for a new payment method. */
+  let chosen = '';
+  let saveChecked = false;
 
   /** @param {string} event @param {object} payload */
   const emit = (event, payload) => {
@@ -57,7 +66,7 @@ function createPaymentElement(key, group, initial) {
   };
   const shownFields = () =>
     (FIELDS[type] ?? []).map(([name]) => name).filter((n) => (n !== 'name' && n !== 'email') || collects(n));
-  const errors = () => validate(type, values, shownFields());
+  const errors = () => (chosen ? [] : validate(type, values, shownFields()));
   const isEmpty = () => shownFields().every((name) => !values[name]) && shownFields().length > 0;
 
   const changed = () => {
@@ -66,7 +75,12 @@ function createPaymentElement(key, group, initial) {
     host?.classList.toggle('StripeElement--complete', complete);
     host?.classList.toggle('StripeElement--empty', isEmpty());
     /** @type {Omit<ChangeEvent, 'elementType'>} */
-    const event = { empty: isEmpty(), complete, collapsed: false, value: { type } };
+    const event = {
+      empty: chosen ? false : isEmpty(),
+      complete,
+      collapsed: false,
+      value: { type: chosen ? 'card' : type },
+    };
     emit('change', event);
   };
 
@@ -101,8 +115,16 @@ function createPaymentElement(key, group, initial) {
       });
       return el('label', {}, [label, input]);
     });
+    const extra = [];
+    if (type === 'card' && customer.save) {
+      const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', name: 'save' }));
+      box.checked = saveChecked;
+      box.addEventListener('change', () => (saveChecked = box.checked));
+      extra.push(el('label', { class: 'sbx-save' }, [box, 'Save this card for future purchases']));
+    }
     return el('div', { class: 'sbx-pane', 'data-type': type }, [
       ...inputs,
+      ...extra,
       el('p', { class: 'sbx-hint' }, [HINTS[type] ?? '']),
     ]);
   }
@@ -120,6 +142,30 @@ function createPaymentElement(key, group, initial) {
       )?.focus();
       changed();
     };
+    if (customer.saved.length > 0) {
+      const savedList = el('div', { class: 'sbx-saved', role: 'radiogroup', 'aria-label': 'Saved payment methods' });
+      /** @param {string} id @param {string} label */
+      const option = (id, label) => {
+        const radio = /** @type {HTMLInputElement} */ (el('input', { type: 'radio', name: 'sbx-saved', value: id }));
+        radio.checked = chosen === id;
+        radio.addEventListener('change', () => {
+          chosen = id;
+          render();
+          /** @type {HTMLElement | null | undefined} */ (
+            root?.querySelector(`input[name="sbx-saved"][value="${id}"]`)
+          )?.focus();
+          changed();
+        });
+        return el('label', { class: 'sbx-radio' }, [radio, label]);
+      };
+      for (const pm of customer.saved) savedList.append(option(pm.id, savedLabel(pm.card)));
+      savedList.append(option('', 'New payment method'));
+      root.append(savedList);
+      if (chosen) {
+        root.append(el('div', { class: 'sbx-error', role: 'alert' }));
+        return;
+      }
+    }
     const list = el('div', { class: 'sbx-tabs', role: accordion ? 'radiogroup' : 'tablist' });
     if (accordion) list.style.flexDirection = 'column';
     for (const t of types.length > 1 || accordion ? types : []) {
@@ -166,6 +212,13 @@ function createPaymentElement(key, group, initial) {
       intent = result.paymentIntent;
     }
     types = availableTypes(group.options, intent, options);
+    const sessionSecret = group.options.customerSessionClientSecret;
+    if (sessionSecret) {
+      const view = await customerView(key, sessionSecret);
+      if ('error' in view) return loadError(view.error);
+      customer = types.includes('card') ? view : { ...view, saved: [], save: false };
+      chosen = customer.saved[0]?.id ?? '';
+    }
     if (types.length === 0) {
       return loadError({
         type: 'invalid_request_error',
@@ -281,6 +334,24 @@ function createPaymentElement(key, group, initial) {
       if (root && types.length && !types.includes(type)) type = /** @type {string} */ (types[0]);
       render();
     },
+    /**
+     * What confirming sends for the shopper's choice: a saved card by id, or the new method's data,
+     * with `setup_future_usage` and `allow_redisplay` when the save checkbox was shown.
+     * @param {Record<string, unknown>} confirmParams @returns {Record<string, unknown>}
+     */
+    confirmFields(confirmParams) {
+      if (chosen) return { payment_method: chosen };
+      const data = this.paymentMethodData(confirmParams);
+      if (type !== 'card' || !customer.save) return { payment_method_data: data };
+      if (saveChecked) {
+        return {
+          payment_method_data: { ...data, allow_redisplay: 'always' },
+          setup_future_usage: customer.saveUsage ?? intent?.setup_future_usage ?? 'off_session',
+        };
+      }
+      // Not ticked: a card the intent saves anyway is not shown again without the shopper's consent.
+      return { payment_method_data: intent?.setup_future_usage ? { ...data, allow_redisplay: 'limited' } : data };
+    },
     /** @param {Record<string, unknown>} confirmParams */
     paymentMethodData(confirmParams) {
       const given = /** @type {{billing_details?: Record<string, unknown>}} */ (
@@ -305,6 +376,40 @@ function createPaymentElement(key, group, initial) {
       return { ...given, type, billing_details: billing, [type]: details[type] };
     },
   };
+}
+
+/** "Visa •••• 4242", as the Payment Element lists a saved card. @param {{brand: string, last4: string}} card */
+function savedLabel(card) {
+  const brands = /** @type {Record<string, string>} */ ({
+    visa: 'Visa',
+    mastercard: 'Mastercard',
+    amex: 'American Express',
+    discover: 'Discover',
+    jcb: 'JCB',
+    diners: 'Diners Club',
+    unionpay: 'UnionPay',
+  });
+  return `${brands[card.brand] ?? card.brand} •••• ${card.last4}`;
+}
+
+/**
+ * The customer session as the Payment Element uses it (Stripe.js reads it through a private call).
+ * @param {string} key @param {string} secret @returns {Promise<CustomerView | {error: StripeError}>}
+ */
+async function customerView(key, secret) {
+  try {
+    const query = encode({ key, customer_session_client_secret: secret });
+    const res = await fetch(`${API}/_sandbox/elements/customer-session?${query}`);
+    const json = await res.json();
+    if (!res.ok) return { error: json.error };
+    return {
+      saved: json.saved_payment_methods,
+      save: json.payment_method_save === 'enabled',
+      saveUsage: json.payment_method_save_usage,
+    };
+  } catch {
+    return { error: { type: 'api_connection_error', message: `Could not reach the Stripe emulator at ${API}.` } };
+  }
 }
 
 module.exports = { createPaymentElement };

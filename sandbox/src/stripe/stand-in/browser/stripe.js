@@ -230,9 +230,9 @@ async function confirmPayment(key, input) {
       if (first) return { error: { type: 'validation_error', code: first.code, message: first.message } };
     }
     if (!confirmParams.payment_method) {
-      params.payment_method_data = element.paymentMethodData(confirmParams);
-      params.expected_payment_method_type = element.selected();
-      if (element.selected() === 'sepa_debit') {
+      Object.assign(params, element.confirmFields(confirmParams));
+      params.expected_payment_method_type = params.payment_method ? 'card' : element.selected();
+      if (!params.payment_method && element.selected() === 'sepa_debit') {
         // The Payment Element shows the SEPA mandate text and accepts it for the shopper.
         params.mandate_data = { customer_acceptance: { type: 'online', online: { infer_from_client: true } } };
       }
