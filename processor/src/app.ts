@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     // D12: only the configured storefront origins; no CORS at all when none are configured.
     origin: config.allowedOrigins.length > 0 ? [...config.allowedOrigins] : false,
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['content-type', 'x-session-id'],
     maxAge: 600,
   });

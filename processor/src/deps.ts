@@ -42,8 +42,15 @@ function sdkLogger(logger: Logger): SdkLogger {
   };
 }
 
-function paymentsDeps(config: Config, ctAPI: PaymentSdk['ctAPI'], stripe: Stripe, logger: Logger): PaymentsDeps {
+function paymentsDeps(
+  config: Config,
+  ctAPI: PaymentSdk['ctAPI'],
+  stripe: Stripe,
+  logger: Logger,
+  recurringJobs?: PaymentSdk['ctRecurringPaymentJobService'],
+): PaymentsDeps {
   return {
+    ...(recurringJobs ? { recurringJobs } : {}),
     config,
     ct: createCommercetoolsPort(ctAPI),
     stripe,
@@ -72,7 +79,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     logger: sdkLogger(logger),
   });
   const stripe = createStripeClient(config.stripe);
-  const payments = paymentsDeps(config, sdk.ctAPI, stripe, logger);
+  const payments = paymentsDeps(config, sdk.ctAPI, stripe, logger, sdk.ctRecurringPaymentJobService);
   const webhookSecrets = config.stripe.webhookSigningSecret ? [config.stripe.webhookSigningSecret] : [];
   return {
     config,

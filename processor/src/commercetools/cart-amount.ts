@@ -61,3 +61,15 @@ export function amountToPay(cart: Cart, excludePaymentId?: string): CtMoney {
     fractionDigits: total.fractionDigits,
   };
 }
+
+/**
+ * A recurring cart, by the payments SDK's rule (`isRecurringCart`, which its recurring payment
+ * job service applies): a customer's cart with a line item or custom line item that recurs.
+ */
+export function isRecurringCart(cart: Cart): boolean {
+  if (!cart.customerId) return false;
+  return (
+    (cart.lineItems ?? []).some((item) => item.recurrenceInfo) ||
+    (cart.customLineItems ?? []).some((item) => item.recurrenceInfo)
+  );
+}

@@ -4,6 +4,8 @@ import {
   type setupPaymentSDK,
 } from '@commercetools/connect-payments-sdk';
 
+import type { TypeDraft } from '@commercetools/platform-sdk';
+import { CUSTOMER_TYPE_KEY, STRIPE_CUSTOMER_FIELD } from '../core/metadata';
 import type { TypeAvailability } from '../core/ports';
 
 type CommercetoolsAPI = ReturnType<typeof setupPaymentSDK>['ctAPI'];
@@ -28,3 +30,19 @@ export function createTypeProbe(api: CommercetoolsAPI, ttlMs = 5 * 60_000): () =
 }
 
 export { CardDetailsTypeKey, PaymentInterfaceInteractionTypeKey };
+
+/** The link from a commercetools customer to its Stripe customer (saved payment methods). */
+export const StripeCustomerTypeDraft: TypeDraft = {
+  key: CUSTOMER_TYPE_KEY,
+  name: { en: 'Stripe customer of the commercetools customer' },
+  resourceTypeIds: ['customer'],
+  fieldDefinitions: [
+    {
+      name: STRIPE_CUSTOMER_FIELD,
+      label: { en: 'Stripe customer id' },
+      type: { name: 'String' },
+      required: false,
+      inputHint: 'SingleLine',
+    },
+  ],
+};

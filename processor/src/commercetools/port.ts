@@ -150,5 +150,58 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
         .execute();
       return res.body;
     },
+
+    async getCustomer(customerId) {
+      try {
+        const res = await api.client
+          .customers()
+          .withId({ ID: customerId })
+          .get({ queryArgs: { expand: ['custom.type'] } })
+          .execute();
+        return res.body;
+      } catch (error) {
+        throw statusOf(error) === 404 ? notFound(`Customer ${customerId}`) : error;
+      }
+    },
+
+    async updateCustomer(customer, actions) {
+      const res = await api.client
+        .customers()
+        .withId({ ID: customer.id })
+        .post({ body: { version: customer.version, actions } })
+        .execute();
+      return res.body;
+    },
+
+    async findPaymentMethods(where) {
+      const res = await api.client
+        .paymentMethods()
+        .get({ queryArgs: { where, limit: 100, sort: ['createdAt asc'] } })
+        .execute();
+      return res.body.results;
+    },
+
+    async getPaymentMethod(id) {
+      try {
+        return (await api.client.paymentMethods().withId({ ID: id }).get().execute()).body;
+      } catch (error) {
+        throw statusOf(error) === 404 ? notFound(`Payment method ${id}`) : error;
+      }
+    },
+
+    createPaymentMethod: async (draft) => (await api.client.paymentMethods().post({ body: draft }).execute()).body,
+
+    async deletePaymentMethod(paymentMethod) {
+      try {
+        await api.client
+          .paymentMethods()
+          .withId({ ID: paymentMethod.id })
+          .delete({ queryArgs: { version: paymentMethod.version } })
+          .execute();
+      } catch (error) {
+        // Deleted meanwhile (a retry, a concurrent request): what was asked is done.
+        if (statusOf(error) !== 404) throw error;
+      }
+    },
   };
 }

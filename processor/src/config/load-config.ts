@@ -67,6 +67,8 @@ export interface Config {
     expressWallets: readonly ExpressWallet[];
     /** Several partial captures of one authorization. */
     multicapture: boolean;
+    /** Saved cards and recurring payments (`STRIPE_SAVED_PAYMENT_METHODS=on`). */
+    savedPaymentMethods: boolean;
     /** Emulator base URL (local runs); undefined means api.stripe.com. */
     apiUrl?: string;
   };
@@ -259,6 +261,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         ? []
         : [...new Set(e.STRIPE_EXPRESS_WALLETS.split(',') as ExpressWallet[])],
       multicapture: e.STRIPE_ENABLE_MULTICAPTURE === 'true',
+      savedPaymentMethods: e.STRIPE_SAVED_PAYMENT_METHODS === 'on',
     },
     merchantReturnUrl: e.MERCHANT_RETURN_URL,
     allowedOrigins,

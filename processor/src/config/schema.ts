@@ -195,6 +195,14 @@ export const EnvSchema = Type.Object({
       default: 'false',
     }),
   ),
+  STRIPE_SAVED_PAYMENT_METHODS: opt(
+    str({
+      description:
+        'Saved cards and recurring payments: on lets a shopper with a commercetools customer save a card (a Stripe customer per commercetools customer, commercetools payment methods), pay with it again, and commercetools Checkout charge it for recurring orders (POST /operations/transactions); off (default) offers none of it.',
+      enum: ['off', 'on'],
+      default: 'off',
+    }),
+  ),
   CONNECT_SERVICE_URL: opt(
     str({
       description:

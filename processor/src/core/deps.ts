@@ -1,3 +1,4 @@
+import type { CommercetoolsRecurringPaymentJobService } from '@commercetools/connect-payments-sdk';
 import type Stripe from 'stripe';
 import type { Config } from '../config/load-config';
 import type { OrderMemory } from './order-memory';
@@ -22,4 +23,6 @@ export interface PaymentsDeps {
   serial: SerialQueue;
   /** Order creations in flight and orders seen lately. */
   orders: OrderMemory;
+  /** The payments SDK's recurring payment jobs (commercetools Checkout), for saved methods of recurring carts. */
+  recurringJobs?: CommercetoolsRecurringPaymentJobService;
 }

@@ -16,6 +16,12 @@ export const METADATA = {
   transactionId: 'ct_transaction_id',
   /** On refunds: the operation request (recorded on the commercetools payment) that asked for it. */
   operation: 'ct_operation',
+  /** On PaymentIntents and Stripe customers: the commercetools customer paying (saved methods). */
+  customerId: 'ct_customer_id',
   /** On refunds the connector makes on its own: why (`cart_changed`). */
   reason: 'ct_reason',
 } as const;
+
+/** The connector's commercetools type on customers: the Stripe customer of the customer. */
+export const CUSTOMER_TYPE_KEY = 'stripe-connector-customer';
+export const STRIPE_CUSTOMER_FIELD = 'stripeCustomerId';

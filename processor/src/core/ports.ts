@@ -1,9 +1,13 @@
 import type {
   BaseAddress,
   Cart,
+  Customer,
+  CustomerUpdateAction,
   Order,
   Payment,
   PaymentDraft,
+  PaymentMethod,
+  PaymentMethodDraft,
   PaymentState,
   PaymentUpdateAction,
 } from '@commercetools/platform-sdk';
@@ -44,6 +48,15 @@ export interface CommercetoolsPort {
     paymentState: PaymentState;
   }): Promise<Order>;
   changeOrderPaymentState(order: Pick<Order, 'id' | 'version'>, paymentState: PaymentState): Promise<Order>;
+  /** The customer with its custom type expanded; raises not-found (404) when there is none. */
+  getCustomer(customerId: string): Promise<Customer>;
+  updateCustomer(customer: Pick<Customer, 'id' | 'version'>, actions: CustomerUpdateAction[]): Promise<Customer>;
+  /** Payment methods matching a query predicate (commercetools `where`), at most 100. */
+  findPaymentMethods(where: string): Promise<PaymentMethod[]>;
+  /** Raises not-found (404) when there is none. */
+  getPaymentMethod(id: string): Promise<PaymentMethod>;
+  createPaymentMethod(draft: PaymentMethodDraft): Promise<PaymentMethod>;
+  deletePaymentMethod(paymentMethod: Pick<PaymentMethod, 'id' | 'version'>): Promise<void>;
 }
 
 /** Which optional custom types post-deploy created. */

@@ -6,6 +6,7 @@ import {
 import type { Type, TypeDraft } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { statusOf } from '../commercetools/port';
+import { StripeCustomerTypeDraft } from '../commercetools/custom-types';
 import type { Config } from '../config/load-config';
 import type { PaymentSdk } from '../commercetools/sdk';
 import {
@@ -29,6 +30,10 @@ export const CONNECTOR_TYPES: readonly TypeDraft[] = [
   SepaDetailsTypeDraft,
   PaymentInterfaceInteractionTypeDraft,
 ];
+
+/** The connector's types a configuration adds: the customer's Stripe customer (saved payment methods). */
+const connectorTypes = (config: Config): readonly TypeDraft[] =>
+  config.stripe.savedPaymentMethods ? [...CONNECTOR_TYPES, StripeCustomerTypeDraft] : CONNECTOR_TYPES;
 
 export interface DeployDeps {
   config: Config;
@@ -200,7 +205,7 @@ export async function postDeploy(deps: DeployDeps, options: DeployOptions = {}):
       await steps.step(name, ['Stripe'], () => paymentMethodDomain(deps, target, dryRun));
     }
   }
-  for (const draft of CONNECTOR_TYPES)
+  for (const draft of connectorTypes(deps.config))
     await steps.step(`commercetools type ${draft.key}`, ['commercetools'], () => customType(deps, draft, dryRun));
   return steps.report(dryRun);
 }

@@ -25,6 +25,12 @@ export const REQUIRED_SCOPES = [
   'manage_key_value_documents',
 ] as const;
 
+/**
+ * The scopes saved payment methods add (`STRIPE_SAVED_PAYMENT_METHODS=on`): the customer's link
+ * to its Stripe customer, and the customers' commercetools payment methods.
+ */
+export const SAVED_METHOD_SCOPES = ['manage_customers', 'manage_payment_methods'] as const;
+
 export interface Check {
   name: string;
   status: 'UP' | 'DOWN';
@@ -138,7 +144,7 @@ export async function status(deps: StatusDeps): Promise<{ statusCode: number; bo
   const ctCheck = healthCheckCommercetoolsPermissions({
     ctAuthorizationService: deps.sdk.ctAuthorizationService,
     projectKey: config.commercetools.projectKey,
-    requiredPermissions: [...REQUIRED_SCOPES],
+    requiredPermissions: [...REQUIRED_SCOPES, ...(config.stripe.savedPaymentMethods ? SAVED_METHOD_SCOPES : [])],
   });
   const [commercetools, stripeApi, webhook, types, domains] = await Promise.all([
     bounded('commercetools permissions', async () => {

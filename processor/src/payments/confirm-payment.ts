@@ -4,6 +4,7 @@ import { classifyStripeError } from '../stripe/errors';
 import { unhandledStatus } from '../core/exhaustive';
 import { expandedCharge, retrieveWithCharge } from '../stripe/snapshot';
 import { converge, type Converged } from '../sync/converge';
+import { ensureSavedPaymentMethod } from '../sync/saved-methods';
 import { METADATA } from '../core/metadata';
 import { present } from '../core/present';
 import { type CheckoutContext } from './checkout-context';
@@ -104,6 +105,7 @@ export async function confirmPayment(
       payment,
     });
     const now = converged.snapshot.paymentIntent;
+    if (!converged.releasedForCartChange) await ensureSavedPaymentMethod(deps, converged.payment, converged.snapshot);
     deps.log.info({ paymentId: payment.id, paymentIntentId: now.id, status: now.status }, 'payment confirmed');
     return outcomeOf(ref, converged);
   });

@@ -1,19 +1,86 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { expandedPayments, plannedAmount } from '../commercetools/cart-amount';
+import { expandedPayments, isRecurringCart, plannedAmount } from '../commercetools/cart-amount';
 import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
-import { conflict, invalidOperation, upstreamFailure } from '../core/errors';
+import { conflict, invalidInput, invalidOperation, upstreamFailure } from '../core/errors';
 import { fromStripeAmount, toStripeAmount } from '../core/money';
 import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
 import { paymentMethodTypesFor } from './element-config';
 import { shopperDetails } from './shopper-details';
+import { present } from '../core/present';
+import { savedMethodsApply, stripeCustomerFor } from './stripe-customer';
 
 export interface CreatePaymentInput {
   /** The enabler component paying: `payment` (the Payment Element drop-in) or a method type. */
   paymentComponent?: string;
+  /** Save the card the shopper pays with for later (off-session) payments. */
+  storePaymentDetails?: boolean;
+  /** Pay with this saved method: a commercetools payment method id of the cart's customer. */
+  storedPaymentMethodId?: string;
+}
+
+/** What saved payment methods add to the PaymentIntent (empty when they do not apply). */
+interface SavedMethodChoice {
+  customer?: string;
+  setup_future_usage?: 'off_session';
+  payment_method?: string;
+  ctCustomerId?: string;
+}
+
+/**
+ * The customer, saving and stored method of the PaymentIntent. The stored method is looked up in
+ * commercetools and must be an active one of this cart's customer and of this connector: the
+ * browser's word is never taken for it.
+ */
+async function savedMethodChoice(
+  deps: PaymentsDeps,
+  cart: Cart,
+  input: CreatePaymentInput,
+  types: readonly string[],
+): Promise<SavedMethodChoice> {
+  if (!savedMethodsApply(deps, cart)) {
+    if (input.storedPaymentMethodId !== undefined || input.storePaymentDetails === true) {
+      throw invalidInput('Saved payment methods are not available for this cart.');
+    }
+    return {};
+  }
+  let token: string | undefined;
+  if (input.storedPaymentMethodId !== undefined) {
+    if (types.length > 0 && !types.includes('card')) {
+      throw invalidInput('A saved card cannot pay with this payment component.');
+    }
+    token = await storedMethodToken(deps, cart.customerId, input.storedPaymentMethodId);
+  }
+  const customer = await stripeCustomerFor(deps, cart.customerId);
+  const save = input.storePaymentDetails === true || isRecurringCart(cart);
+  return present({
+    customer,
+    setup_future_usage: save ? ('off_session' as const) : undefined,
+    payment_method: token,
+    ctCustomerId: cart.customerId,
+  });
+}
+
+/** The Stripe PaymentMethod of one of the customer's active payment methods of this connector, or 400. */
+export async function storedMethodToken(deps: PaymentsDeps, customerId: string, id: string): Promise<string> {
+  const refused = () => invalidInput('storedPaymentMethodId is not a saved payment method of this customer.');
+  const method = await deps.ct.getPaymentMethod(id).catch((error: unknown) => {
+    if ((error as { statusCode?: number }).statusCode === 404) throw refused();
+    throw error;
+  });
+  const token = method.token?.value;
+  if (
+    method.customer?.id !== customerId ||
+    method.paymentInterface !== PAYMENT_INTERFACE ||
+    method.paymentMethodStatus !== 'Active' ||
+    !token?.startsWith('pm_')
+  ) {
+    throw refused();
+  }
+  return token;
 }
 
 export interface CreatePaymentResult {
@@ -69,11 +136,13 @@ export async function createPayment(
 ): Promise<CreatePaymentResult> {
   const types = paymentMethodTypesFor(deps.config, input.paymentComponent ?? 'payment');
   const merchantReturnUrl = ctx.merchantReturnUrl ?? deps.config.merchantReturnUrl;
+  let saved: SavedMethodChoice | undefined;
   // A second pass only when this one found a payment left behind by an interrupted request and
   // put it on the cart: the cart then shows it as the open payment.
   for (let pass = 1; ; pass++) {
     const cart = await deps.ct.getCartWithPayments(ctx.cartId);
-    const result = await createOnce(deps, ctx, cart, types, pass < 3);
+    saved ??= await savedMethodChoice(deps, cart, input, types);
+    const result = await createOnce(deps, ctx, cart, types, saved, pass < 3);
     if (result) return { ...result, cartId: cart.id, merchantReturnUrl };
   }
 }
@@ -83,6 +152,7 @@ async function createOnce(
   ctx: CheckoutContext,
   cart: Cart,
   types: readonly string[],
+  saved: SavedMethodChoice,
   mayAdopt: boolean,
 ): Promise<{ clientSecret: string; paymentReference: string; amount: number; currency: string } | undefined> {
   const { ct, stripe, config } = deps;
@@ -96,7 +166,7 @@ async function createOnce(
   const stripeAmount = toStripeAmount(amount);
 
   if (existing?.interfaceId) {
-    const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, ctx);
+    const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, saved, ctx);
     if (reused) return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
   }
 
@@ -144,10 +214,17 @@ async function createOnce(
       ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
       ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
       ...(gift ? { [METADATA.giftCardPlanned]: String(gift.centAmount) } : {}),
+      ...(saved.ctCustomerId ? { [METADATA.customerId]: saved.ctCustomerId } : {}),
     },
+    ...present({
+      customer: saved.customer,
+      setup_future_usage: saved.setup_future_usage,
+      payment_method: saved.payment_method,
+    }),
     ...shopperDetails(cart),
   };
   // The same request (a retry, a concurrent twin) sends the same parameters: one PaymentIntent.
+  // The customer, saving and stored method are parameters: another choice is another key.
   const paymentIntent = await stripe.paymentIntents.create(params, {
     idempotencyKey: `ct-payment:${payment.id}:create:${digest(params)}`,
   });
@@ -209,6 +286,7 @@ async function reuse(
   paymentIntentId: string,
   target: { amount: number; currency: string },
   types: readonly string[],
+  saved: SavedMethodChoice,
   ctx: CheckoutContext,
 ): Promise<string | undefined> {
   const { stripe, ct } = deps;
@@ -229,7 +307,14 @@ async function reuse(
 
   const wantsAutomatic = types.length === 0;
   const isAutomatic = paymentIntent.automatic_payment_methods?.enabled === true;
-  if (wantsAutomatic !== isAutomatic) {
+  const currentCustomer =
+    typeof paymentIntent.customer === 'string' ? paymentIntent.customer : (paymentIntent.customer?.id ?? undefined);
+  // A customer or saving that this request does not want cannot be taken off a PaymentIntent.
+  const otherSaving =
+    (currentCustomer !== undefined && currentCustomer !== saved.customer) ||
+    ((paymentIntent.setup_future_usage ?? undefined) !== undefined &&
+      paymentIntent.setup_future_usage !== saved.setup_future_usage);
+  if (wantsAutomatic !== isAutomatic || otherSaving) {
     // Automatic payment methods cannot be switched on or off after creation: this PaymentIntent
     // is abandoned for a new one.
     await stripe.paymentIntents.cancel(
@@ -265,12 +350,24 @@ async function reuse(
       ...types,
     ] as Stripe.PaymentIntentUpdateParams['allowed_payment_method_types'];
   }
+  if (saved.customer && currentCustomer !== saved.customer) update.customer = saved.customer;
+  if (saved.setup_future_usage && paymentIntent.setup_future_usage !== saved.setup_future_usage)
+    update.setup_future_usage = saved.setup_future_usage;
+  const currentMethod =
+    typeof paymentIntent.payment_method === 'string' ? paymentIntent.payment_method : paymentIntent.payment_method?.id;
+  if (saved.payment_method && currentMethod !== saved.payment_method) update.payment_method = saved.payment_method;
   if (Object.keys(update).length === 0) {
     await planned;
     return requireSecret(paymentIntent);
   }
   const seq = Number(paymentIntent.metadata[UPDATE_SEQ] ?? 0) + 1;
-  const params = { ...update, metadata: { [UPDATE_SEQ]: String(seq) } };
+  const params = {
+    ...update,
+    metadata: {
+      [UPDATE_SEQ]: String(seq),
+      ...(saved.ctCustomerId ? { [METADATA.customerId]: saved.ctCustomerId } : {}),
+    },
+  };
   const [updated] = await Promise.all([
     stripe.paymentIntents.update(paymentIntent.id, params, {
       idempotencyKey: `ct-payment:${payment.id}:update:${seq}:${digest(params)}`,

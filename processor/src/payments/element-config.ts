@@ -6,6 +6,8 @@ import { ENABLER_COMPONENT_TYPES } from '../operations/components';
 import { toStripeAmount } from '../core/money';
 import type { CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
+import { digest } from '../core/digest';
+import { savedMethodsApply, stripeCustomerFor } from './stripe-customer';
 
 /** The drop-in: the Payment Element with every method the deployment enables. */
 export const DROPIN_COMPONENT = 'payment';
@@ -52,6 +54,38 @@ export interface ElementConfig {
   layout: Layout;
   collectBillingAddress: Config['stripe']['billingAddressCollection'];
   merchantReturnUrl: string;
+  /** A Stripe Customer Session's client secret (saved methods): for `stripe.elements` only, never logged. */
+  customerSessionClientSecret?: string;
+}
+
+/** A customer session is valid 30 minutes at Stripe; a GET repeated within this window gets the same one. */
+const CUSTOMER_SESSION_WINDOW_MS = 10 * 60_000;
+
+/**
+ * A Stripe Customer Session for the Payment Element: the customer's saved cards are shown and a
+ * new one can be saved for later off-session use. Its key names the customer, the cart and a
+ * ten-minute window: a retry gets the same session, a later visit a fresh one.
+ */
+export async function customerSessionSecret(deps: PaymentsDeps, customerId: string, cartId: string): Promise<string> {
+  const customer = await stripeCustomerFor(deps, customerId);
+  const params = {
+    customer,
+    components: {
+      payment_element: {
+        enabled: true,
+        features: {
+          payment_method_redisplay: 'enabled' as const,
+          payment_method_save: 'enabled' as const,
+          payment_method_save_usage: 'off_session' as const,
+        },
+      },
+    },
+  };
+  const window = Math.floor(Date.now() / CUSTOMER_SESSION_WINDOW_MS);
+  const session = await deps.stripe.customerSessions.create(params, {
+    idempotencyKey: `ct-customer-session:${deps.config.commercetools.projectKey}:${customerId}:${cartId}:${window}:${digest(params)}`,
+  });
+  return session.client_secret;
 }
 
 export function unpaidAmountOf(cart: Cart, ctx: CheckoutContext) {
@@ -77,5 +111,8 @@ export async function elementConfig(
     layout: stripe.layout,
     collectBillingAddress: stripe.billingAddressCollection,
     merchantReturnUrl: ctx.merchantReturnUrl ?? deps.config.merchantReturnUrl,
+    ...(component === DROPIN_COMPONENT && savedMethodsApply(deps, cart)
+      ? { customerSessionClientSecret: await customerSessionSecret(deps, cart.customerId, cart.id) }
+      : {}),
   };
 }

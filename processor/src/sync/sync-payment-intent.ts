@@ -5,6 +5,7 @@ import { loadSnapshot } from '../stripe/snapshot';
 import { converge, type Converged } from './converge';
 import { mergeHints, type SyncHints } from './extras';
 import { ensureOrder, type OrderResult } from './orders';
+import { ensureSavedPaymentMethod } from './saved-methods';
 
 export type { SyncHints } from './extras';
 
@@ -55,6 +56,7 @@ export async function syncPaymentIntent(
   }
   const settled = ['requires_capture', 'succeeded', 'canceled'].includes(snapshot.paymentIntent.status);
   const order = settled ? await ensureOrder(deps, payment, snapshot, matchedCart) : 'skipped';
+  await ensureSavedPaymentMethod(deps, payment, snapshot);
   return {
     status: payment.version === before.version ? 'unchanged' : 'applied',
     paymentId: payment.id,

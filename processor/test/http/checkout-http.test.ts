@@ -115,8 +115,11 @@ describe('GET /operations/config', () => {
   it('answers the publishable key and environment, and nothing secret', async () => {
     const { sessionId } = await checkout(world);
     const res = await call(`${processor.url}/operations/config`, { session: sessionId });
-    expect(res).toMatchObject({ status: 200, body: { publishableKey: 'pk_test_sandbox', environment: 'test' } });
-    expect(Object.keys(res.body).sort()).toEqual(['environment', 'publishableKey']);
+    expect(res).toMatchObject({
+      status: 200,
+      body: { publishableKey: 'pk_test_sandbox', environment: 'test', storedPaymentMethodsEnabled: false },
+    });
+    expect(Object.keys(res.body).sort()).toEqual(['environment', 'publishableKey', 'storedPaymentMethodsEnabled']);
     expect(JSON.stringify(res.body)).not.toMatch(/sk_test|whsec|secret/);
   });
 });

@@ -9,6 +9,9 @@ export const SessionHeaders = Type.Object({
 export const ConfigResponse = Type.Object({
   publishableKey: Type.String(),
   environment: Type.Union([Type.Literal('test'), Type.Literal('live')]),
+  storedPaymentMethodsEnabled: Type.Boolean({
+    description: "Saved payment methods are on (STRIPE_SAVED_PAYMENT_METHODS) and the session's cart has a customer",
+  }),
 });
 
 export const PaymentComponentParams = Type.Object({
@@ -26,6 +29,12 @@ export const ElementConfigResponse = Type.Object({
   layout: Type.Object({ type: Type.String() }, { additionalProperties: true }),
   collectBillingAddress: Type.Union([Type.Literal('auto'), Type.Literal('never'), Type.Literal('if_required')]),
   merchantReturnUrl: Type.String(),
+  customerSessionClientSecret: Type.Optional(
+    Type.String({
+      description:
+        "Stripe Customer Session client secret for `stripe.elements` (saved cards; only with saved payment methods on and a customer's cart); never log it",
+    }),
+  ),
 });
 
 const WalletSetting = Type.Union([Type.Literal('auto'), Type.Literal('never')]);
@@ -74,6 +83,17 @@ export const CreatePaymentBody = Type.Object(
         description: '`payment` (drop-in, default), `express` (Express Checkout Element) or a payment method type',
       }),
     ),
+    storePaymentDetails: Type.Optional(
+      Type.Boolean({ description: "Save the card for later payments (saved payment methods on, a customer's cart)" }),
+    ),
+    storedPaymentMethodId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9-]+$',
+        description: "Pay with a saved method: the id of one of the cart customer's commercetools payment methods",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -113,4 +133,26 @@ export const ConfirmResponse = Type.Object({
       expYear: Type.Optional(Type.Integer()),
     }),
   ),
+});
+
+export const StoredPaymentMethod = Type.Object({
+  id: Type.String({ description: 'commercetools payment method id' }),
+  type: Type.Literal('card'),
+  createdAt: Type.String(),
+  isDefault: Type.Boolean(),
+  displayOptions: Type.Object({
+    name: Type.Optional(Type.String()),
+    brand: Type.Optional(Type.String()),
+    endDigits: Type.Optional(Type.String()),
+    expiryMonth: Type.Optional(Type.Integer()),
+    expiryYear: Type.Optional(Type.Integer()),
+  }),
+});
+
+export const StoredPaymentMethodsResponse = Type.Object({
+  storedPaymentMethods: Type.Array(StoredPaymentMethod),
+});
+
+export const StoredPaymentMethodParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
 });

@@ -7,6 +7,11 @@ import { createPayment } from '../../payments/create-payment';
 import { elementConfig } from '../../payments/element-config';
 import { expressConfig } from '../../payments/express-config';
 import {
+  deleteStoredPaymentMethod,
+  listStoredPaymentMethods,
+  storedPaymentMethodsEnabled,
+} from '../../payments/stored-methods';
+import {
   ConfigResponse,
   ConfirmBody,
   ConfirmParams,
@@ -17,6 +22,8 @@ import {
   ExpressConfigResponse,
   PaymentComponentParams,
   SessionHeaders,
+  StoredPaymentMethodParams,
+  StoredPaymentMethodsResponse,
 } from '../dtos/checkout';
 import { ErrorResponse } from '../dtos/error';
 import { SECURITY } from '../openapi';
@@ -51,7 +58,11 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
         response: { 200: ConfigResponse, ...errors },
       },
     },
-    async () => ({ publishableKey: stripe.publishableKey, environment: stripe.mode }),
+    async (request) => ({
+      publishableKey: stripe.publishableKey,
+      environment: stripe.mode,
+      storedPaymentMethodsEnabled: await storedPaymentMethodsEnabled(payments, checkoutContext(request.log)),
+    }),
   );
 
   app.get(
@@ -98,7 +109,43 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
     async (request) =>
       createPayment(payments, checkoutContext(request.log), {
         ...(request.body?.paymentComponent ? { paymentComponent: request.body.paymentComponent } : {}),
+        ...(request.body?.storePaymentDetails !== undefined
+          ? { storePaymentDetails: request.body.storePaymentDetails }
+          : {}),
+        ...(request.body?.storedPaymentMethodId ? { storedPaymentMethodId: request.body.storedPaymentMethodId } : {}),
       }),
+  );
+
+  app.get(
+    '/stored-payment-methods',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        security: SECURITY.session,
+        headers: SessionHeaders,
+        response: { 200: StoredPaymentMethodsResponse, ...errors },
+      },
+    },
+    async (request) => listStoredPaymentMethods(payments, checkoutContext(request.log)),
+  );
+
+  app.delete(
+    '/stored-payment-methods/:id',
+    {
+      onRequest: sessionAuth,
+      schema: {
+        tags: ['checkout'],
+        security: SECURITY.session,
+        headers: SessionHeaders,
+        params: StoredPaymentMethodParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteStoredPaymentMethod(payments, checkoutContext(request.log), request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
