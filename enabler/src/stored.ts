@@ -69,7 +69,8 @@ export class StoredCardComponent implements StoredComponent {
     wrapper.setAttribute('aria-label', i18n.t('region'));
     const label = document.createElement('p');
     label.className = 'ctc-stored-card';
-    const expiry = shown.expiryMonth && shown.expiryYear ? `, ${shown.expiryMonth}/${shown.expiryYear.slice(-2)}` : '';
+    const expiry =
+      shown.expiryMonth && shown.expiryYear ? `, ${shown.expiryMonth}/${String(shown.expiryYear).slice(-2)}` : '';
     label.textContent = `${shown.name}${expiry}`;
     wrapper.append(label);
     if (this.view.showPayButton) {

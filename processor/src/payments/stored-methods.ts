@@ -12,7 +12,8 @@ export interface StoredPaymentMethodView {
   type: 'card';
   createdAt: string;
   isDefault: boolean;
-  displayOptions: { name?: string; brand?: string; endDigits?: string; expiryMonth?: number; expiryYear?: number };
+  /** As the enabler contract has it: texts, the month with two digits, the year with four. */
+  displayOptions: { name: string; brand?: string; endDigits?: string; expiryMonth?: string; expiryYear?: string };
 }
 
 /** The customer of the session's cart, when saved payment methods apply to it; else 409. */
@@ -29,20 +30,28 @@ function view(method: PaymentMethod): StoredPaymentMethodView {
   const fields = (method.custom?.fields ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
   const int = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : undefined);
-  const name = method.name ? (method.name.en ?? Object.values(method.name)[0]) : undefined;
+  const month = int(fields.expiryMonth);
+  const year = int(fields.expiryYear);
+  const brand = text(fields.brand);
+  const endDigits = text(fields.lastFour);
+  const name =
+    (method.name ? (method.name.en ?? Object.values(method.name)[0]) : undefined) ??
+    [brand ?? 'Card', endDigits ? `•••• ${endDigits}` : undefined].filter(Boolean).join(' ');
   return {
     id: method.id,
     type: 'card',
     createdAt: method.createdAt,
     isDefault: method.default === true,
     // Never the token (the Stripe PaymentMethod id): the browser only ever names the commercetools id.
-    displayOptions: present({
+    displayOptions: {
       name,
-      brand: text(fields.brand),
-      endDigits: text(fields.lastFour),
-      expiryMonth: int(fields.expiryMonth),
-      expiryYear: int(fields.expiryYear),
-    }),
+      ...present({
+        brand,
+        endDigits,
+        expiryMonth: month === undefined ? undefined : String(month).padStart(2, '0'),
+        expiryYear: year === undefined ? undefined : String(year),
+      }),
+    },
   };
 }
 

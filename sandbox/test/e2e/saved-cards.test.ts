@@ -93,7 +93,12 @@ maybe('saved cards in a real browser', () => {
     await use.waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await use.click();
-    await page.locator('.ctc-stored').waitFor();
+    await page
+      .locator('.ctc-stored')
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(`the saved card was not shown: ${await page.locator('#result').textContent()}`);
+      });
     await page.screenshot({ path: path.join(ARTIFACTS, 'saved-card.png'), fullPage: true });
     await page.click('#pay');
     const second = await paidPaymentIntent(page);

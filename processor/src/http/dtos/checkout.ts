@@ -141,11 +141,11 @@ export const StoredPaymentMethod = Type.Object({
   createdAt: Type.String(),
   isDefault: Type.Boolean(),
   displayOptions: Type.Object({
-    name: Type.Optional(Type.String()),
+    name: Type.String(),
     brand: Type.Optional(Type.String()),
     endDigits: Type.Optional(Type.String()),
-    expiryMonth: Type.Optional(Type.Integer()),
-    expiryYear: Type.Optional(Type.Integer()),
+    expiryMonth: Type.Optional(Type.String({ pattern: '^(0[1-9]|1[0-2])$' })),
+    expiryYear: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
   }),
 });
 
