@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeKeys } from '../src/config/schema';
-import { REQUIRED_SCOPES } from '../src/operations/status';
+import { REQUIRED_SCOPES, SAVED_METHOD_SCOPES } from '../src/operations/status';
 
 const root = path.resolve(__dirname, '../..');
 const keys = describeKeys();
@@ -48,11 +48,12 @@ const connectYaml = [
   '# commercetools Connect deployment of the Stripe connector.',
   '# The configuration lists and the scopes are generated from the processor: npm run docs:config',
   '# Connect creates the API client of the deployment with exactly these scopes (and sets',
-  '# CTP_PROJECT_KEY, CTP_CLIENT_ID and CTP_CLIENT_SECRET); the enabler needs none.',
+  '# CTP_PROJECT_KEY, CTP_CLIENT_ID and CTP_CLIENT_SECRET); the enabler needs none. The last two',
+  '# are used only with STRIPE_SAVED_PAYMENT_METHODS=on (a deployment cannot add scopes later).',
   'inheritAs:',
   '  apiClient:',
   '    scopes:',
-  ...REQUIRED_SCOPES.map((scope) => `      - ${scope}`),
+  ...[...REQUIRED_SCOPES, ...SAVED_METHOD_SCOPES].map((scope) => `      - ${scope}`),
   'deployAs:',
   '  - name: enabler',
   '    applicationType: assets',

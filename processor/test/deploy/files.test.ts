@@ -5,7 +5,7 @@ import path from 'node:path';
 import { REPO_ROOT } from 'sandbox/src/testing/spawn';
 import { parse } from 'yaml';
 import { describeKeys } from '../../src/config/schema';
-import { REQUIRED_SCOPES } from '../../src/operations/status';
+import { REQUIRED_SCOPES, SAVED_METHOD_SCOPES } from '../../src/operations/status';
 
 interface ConfigEntry {
   key: string;
@@ -49,7 +49,7 @@ describe('connect.yaml', () => {
   });
 
   it('asks Connect for an API client with exactly the scopes the processor checks, and sets none of its keys', () => {
-    expect(connect.inheritAs?.apiClient.scopes).toEqual([...REQUIRED_SCOPES]);
+    expect(connect.inheritAs?.apiClient.scopes).toEqual([...REQUIRED_SCOPES, ...SAVED_METHOD_SCOPES]);
     const keys = [
       ...processor.configuration!.standardConfiguration,
       ...processor.configuration!.securedConfiguration,
