@@ -27,9 +27,14 @@ export const REQUIRED_SCOPES = [
 
 /**
  * The scopes saved payment methods add (`STRIPE_SAVED_PAYMENT_METHODS=on`): the customer's link
- * to its Stripe customer, and the customers' commercetools payment methods.
+ * to its Stripe customer, the customers' commercetools payment methods, and the charges of stored
+ * methods commercetools Checkout asks for (`POST /operations/transactions`).
  */
-export const SAVED_METHOD_SCOPES = ['manage_customers', 'manage_payment_methods'] as const;
+export const SAVED_METHOD_SCOPES = [
+  'manage_customers',
+  'manage_payment_methods',
+  'manage_checkout_transactions',
+] as const;
 
 export interface Check {
   name: string;
