@@ -235,6 +235,8 @@ async function charge(
       [METADATA.checkoutTransactionItemId]: draft.checkoutTransactionItemId,
       [METADATA.customerId]: cart.customerId,
       ...present({ [METADATA.orderNumber]: draft.futureOrderNumber }),
+      // The part of the cart Checkout asked for: the cart's coverage check lets it stand.
+      ...(draft.amount ? { [METADATA.amountAsked]: String(payment.amountPlanned.centAmount) } : {}),
     },
   };
   try {

@@ -155,9 +155,11 @@ describe('POST /operations/transactions', () => {
     });
     expect(part.status).toBe(201);
     expect(part.body.transactionStatus.state).toBe('Completed');
-    expect((await stripe.paymentIntents.search({ query: `metadata['ct_cart_id']:'${next.cartId}'` })).data).toEqual([
-      expect.objectContaining({ amount: 100 }),
-    ]);
+    const [pi] = (await stripe.paymentIntents.search({ query: `metadata['ct_cart_id']:'${next.cartId}'` })).data;
+    expect(pi).toMatchObject({ amount: 100, status: 'succeeded' });
+    // Part of the cart, asked by Checkout: it stands (nothing given back).
+    const charges = await stripe.charges.list({ payment_intent: pi!.id });
+    expect(charges.data.map((c) => c.amount_refunded)).toEqual([0]);
   });
 
   it('a card that needs the shopper (authentication_required) answers Failed with the reason, recorded as a failed transaction', async () => {
