@@ -12,6 +12,8 @@ export const METADATA = {
   orderNumber: 'ct_order_number',
   /** What the session said a gift card pays of the cart (minor units of the cart's currency). */
   giftCardPlanned: 'ct_gift_card_planned',
+  /** A part of the cart the caller asked this payment to pay (commercetools Checkout's transactions). */
+  amountAsked: 'ct_amount_asked',
   /** On refunds: the capture (commercetools Charge transaction) a refund was asked against. */
   transactionId: 'ct_transaction_id',
   /** On refunds: the operation request (recorded on the commercetools payment) that asked for it. */

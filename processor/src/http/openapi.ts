@@ -1,6 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { Config } from '../config/load-config';
-import { OPERATION_SCOPES } from './project-scope';
+import { OPERATION_SCOPES, TRANSACTION_SCOPES } from './project-scope';
 import { VERSION } from '../core/version';
 
 /** Each route's `security`, by who calls it; the schemes are declared in `openapiOptions`. */
@@ -8,7 +8,10 @@ export const SECURITY = {
   session: [{ session: [] }],
   merchantCenter: [{ merchantCenter: [] }],
   /** Any one of the scopes, of this project (the processor checks the suffix). */
-  oauth2: (projectKey: string) => OPERATION_SCOPES.map((scope) => ({ oauth2: [`${scope}:${projectKey}`] })),
+  oauth2: (projectKey: string, scopes: readonly string[] = OPERATION_SCOPES) =>
+    scopes.map((scope) => ({ oauth2: [`${scope}:${projectKey}`] })),
+  /** `POST /operations/transactions`. */
+  transactions: (projectKey: string) => SECURITY.oauth2(projectKey, TRANSACTION_SCOPES),
   stripeSignature: [{ stripeSignature: [] }],
   none: [],
 };
@@ -49,6 +52,8 @@ export function openapiOptions(config: Config): FastifyDynamicSwaggerOptions {
                 scopes: {
                   [`manage_project:${projectKey}`]: 'Everything in the project.',
                   [`manage_checkout_payment_intents:${projectKey}`]: 'Payment operations of commercetools Checkout.',
+                  [`manage_checkout_transactions:${projectKey}`]:
+                    'Charges of stored payment methods by commercetools Checkout (POST /operations/transactions).',
                 },
               },
             },

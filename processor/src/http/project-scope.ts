@@ -4,6 +4,8 @@ import { getSdkContext } from './request-context';
 
 /** The scopes, any one of them, that let a caller ask for payment operations. */
 export const OPERATION_SCOPES = ['manage_project', 'manage_checkout_payment_intents'] as const;
+/** The scopes, any one of them, that let a caller charge a stored payment method (`POST /operations/transactions`). */
+export const TRANSACTION_SCOPES = ['manage_project', 'manage_checkout_transactions'] as const;
 
 /**
  * After the OAuth2 hook: the token must carry one of `scopes` **for this project**. The payments

@@ -45,10 +45,15 @@ export interface RecordedRequest {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function identify(action: ModifyAction, idempotencyKey?: string): RequestIdentity {
+/** Refuses (400) an `Idempotency-Key` header that is not 1 to 255 printable ASCII characters. */
+export function checkIdempotencyKey(idempotencyKey: string | undefined): void {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw invalidInput('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
   }
+}
+
+export function identify(action: ModifyAction, idempotencyKey?: string): RequestIdentity {
+  checkIdempotencyKey(idempotencyKey);
   return { ...(idempotencyKey !== undefined ? { key: digest({ idempotencyKey }) } : {}), body: digest(action) };
 }
 

@@ -27,7 +27,9 @@ export const REQUIRED_SCOPES = [
 
 /**
  * The scopes saved payment methods add (`STRIPE_SAVED_PAYMENT_METHODS=on`): the customer's link
- * to its Stripe customer, and the customers' commercetools payment methods.
+ * to its Stripe customer, and the customers' commercetools payment methods. (The callers of
+ * `POST /operations/transactions` need `manage_checkout_transactions`; the processor's own client
+ * does not.)
  */
 export const SAVED_METHOD_SCOPES = ['manage_customers', 'manage_payment_methods'] as const;
 

@@ -65,8 +65,13 @@ async function savedMethodChoice(
 }
 
 /** The Stripe PaymentMethod of one of the customer's active payment methods of this connector, or 400. */
-export async function storedMethodToken(deps: PaymentsDeps, customerId: string, id: string): Promise<string> {
-  const refused = () => invalidInput('storedPaymentMethodId is not a saved payment method of this customer.');
+export async function storedMethodToken(
+  deps: PaymentsDeps,
+  customerId: string,
+  id: string,
+  field = 'storedPaymentMethodId',
+): Promise<string> {
+  const refused = () => invalidInput(`${field} is not a saved payment method of this customer.`);
   const method = await deps.ct.getPaymentMethod(id).catch((error: unknown) => {
     if ((error as { statusCode?: number }).statusCode === 404) throw refused();
     throw error;

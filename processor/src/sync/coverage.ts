@@ -63,11 +63,12 @@ export type CoverageVerdict =
   /** The cart asks exactly what the payment holds: it may be approved and ordered. */
   | { verdict: 'matches'; cart: Cart }
   /**
-   * The payment holds what the cart asks less the gift card the session planned, whose own payment
-   * is not on the cart yet: the payment stands, but the cart is not paid in full, so no order is
-   * made from it until the gift card's payment is there (commercetools Checkout orders it then).
+   * The payment holds a part of what the cart asks that it was meant to pay: the cart less the
+   * gift card the session planned (whose own payment is not on the cart yet), or the amount
+   * commercetools Checkout asked for. The payment stands, but the cart is not paid in full, so no
+   * order is made from it until the other payments are there (commercetools Checkout orders it).
    */
-  | { verdict: 'awaits-gift-card'; giftCard: number }
+  | { verdict: 'partial'; rest: number }
   /** The cart was ordered already (with this payment on it, or by whoever ordered it). */
   | { verdict: 'ordered' }
   /** The cart asks another amount, or is gone: the payment must be released. */
@@ -100,7 +101,18 @@ export async function cartCoverage(
   const paid = fromStripeAmount(authorizedAmount(snapshot) ?? 0, pi.currency, payment.amountPlanned.fractionDigits);
   const giftCard = giftCardStillDue(cart, payment.id, Number(pi.metadata[METADATA.giftCardPlanned]));
   if (due.currencyCode === paid.currencyCode && giftCard > 0 && paid.centAmount === due.centAmount - giftCard) {
-    return { verdict: 'awaits-gift-card', giftCard };
+    return { verdict: 'partial', rest: giftCard };
+  }
+  // A part of the cart its caller asked for (commercetools Checkout pays a cart with several).
+  const asked = Number(pi.metadata[METADATA.amountAsked]);
+  if (
+    due.currencyCode === paid.currencyCode &&
+    Number.isSafeInteger(asked) &&
+    asked > 0 &&
+    paid.centAmount === asked &&
+    asked < due.centAmount
+  ) {
+    return { verdict: 'partial', rest: due.centAmount - asked };
   }
   if (due.currencyCode !== paid.currencyCode || due.centAmount !== paid.centAmount) {
     return {

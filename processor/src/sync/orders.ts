@@ -142,12 +142,12 @@ async function createOnce(
     deps.log.info({ cartId, paymentId: payment.id }, 'cart already ordered elsewhere: left alone');
     return 'already-ordered';
   }
-  if (coverage.verdict === 'awaits-gift-card') {
+  if (coverage.verdict === 'partial') {
     deps.log.info(
-      { cartId, paymentId: payment.id, giftCard: coverage.giftCard },
-      "cart not paid in full until the gift card's payment is on it: no order yet",
+      { cartId, paymentId: payment.id, rest: coverage.rest },
+      'cart not paid in full until its other payments are on it: no order yet',
     );
-    return 'awaits-gift-card';
+    return 'awaits-other-payments';
   }
   if (coverage.verdict === 'differs') {
     await giveBack(deps, payment, snapshot, coverage.reason);

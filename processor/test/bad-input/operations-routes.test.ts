@@ -7,6 +7,18 @@ const capture = (amount: unknown, extra: Record<string, unknown> = {}) => ({
   actions: [{ action: 'capturePayment', amount, ...extra }],
 });
 
+/** A well-formed transaction body with some fields replaced (undefined: left out). */
+const transaction = (changes: Record<string, unknown>) => {
+  const body: Record<string, unknown> = {
+    cartId: '00000000-0000-4000-8000-0000000000aa',
+    paymentInterface: 'stripe',
+    checkoutTransactionItemId: '00000000-0000-4000-8000-000000000001',
+    paymentMethod: { id: '00000000-0000-4000-8000-000000000002' },
+    ...changes,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+};
+
 const specific: Case[] = [
   ...idCases(byName('POST /operations/payment-intents/:paymentId')),
   {
@@ -68,9 +80,61 @@ const specific: Case[] = [
     ],
     ['cancel with an amount', { actions: [{ action: 'cancelPayment', amount: money(1) }] }],
   ]),
+  ...jsonBodyCases(byName('POST /operations/transactions'), [
+    ['an empty body', {}],
+    ['no cartId', transaction({ cartId: undefined })],
+    ['no paymentInterface', transaction({ paymentInterface: undefined })],
+    ['no checkoutTransactionItemId', transaction({ checkoutTransactionItemId: undefined })],
+    ['cartId a number', transaction({ cartId: 42 })],
+    ['cartId with a slash', transaction({ cartId: '../carts' })],
+    ['cartId too long', transaction({ cartId: 'a'.repeat(65) })],
+    ['paymentInterface empty', transaction({ paymentInterface: '' })],
+    ['paymentInterface too long', transaction({ paymentInterface: 'p'.repeat(300) })],
+    ['checkoutTransactionItemId with a quote', transaction({ checkoutTransactionItemId: "x' OR 1=1" })],
+    ['paymentMethod a string', transaction({ paymentMethod: 'pm_card_visa' })],
+    ['paymentMethod without id', transaction({ paymentMethod: {} })],
+    ['paymentMethod with a token', transaction({ paymentMethod: { id: 'a', token: 'pm_card_visa' } })],
+    ['paymentMethod.id a Stripe id', transaction({ paymentMethod: { id: 'pm_card_visa' } })],
+    ['amount a number', transaction({ amount: 100 })],
+    ['amount negative', transaction({ amount: money(-1) })],
+    ['amount fractional', transaction({ amount: money(1.5) })],
+    ['amount over MAX_SAFE_INTEGER', transaction({ amount: money(2 ** 60) })],
+    ['amount a numeric string', transaction({ amount: money('100') })],
+    ['amount lower-case currency', transaction({ amount: money(1, 'eur') })],
+    ['amount with fractionDigits', transaction({ amount: { ...money(1), fractionDigits: 2 } })],
+    ['amount more than the cart', transaction({ amount: money(Number.MAX_SAFE_INTEGER) })],
+    ['a zero amount', transaction({ amount: money(0) })],
+    ['an unknown type', transaction({ type: 'Subscription' })],
+    ['futureOrderNumber empty', transaction({ futureOrderNumber: '' })],
+    ['futureOrderNumber too long', transaction({ futureOrderNumber: 'o'.repeat(300) })],
+    ['an extra top-level field', transaction({ customerId: 'someone' })],
+  ]),
+  {
+    route: byName('POST /operations/transactions'),
+    name: 'header: an Idempotency-Key with spaces',
+    request: () => {
+      const good = request(byName('POST /operations/transactions'));
+      return { ...good, headers: [...(good.headers ?? []), ['idempotency-key', 'a b']] };
+    },
+    expect: refused(400),
+  },
+  {
+    route: byName('POST /operations/transactions'),
+    name: 'header: an Idempotency-Key too long',
+    request: () => {
+      const good = request(byName('POST /operations/transactions'));
+      return { ...good, headers: [...(good.headers ?? []), ['idempotency-key', 'k'.repeat(300)]] };
+    },
+    expect: refused(400),
+  },
 ];
 
 badInputSuite(
-  ['GET /operations/status', 'GET /operations/payment-components', 'POST /operations/payment-intents/:paymentId'],
+  [
+    'GET /operations/status',
+    'GET /operations/payment-components',
+    'POST /operations/payment-intents/:paymentId',
+    'POST /operations/transactions',
+  ],
   (route: Route) => [...commonCases(route), ...specific.filter((c) => c.route === route)],
 );

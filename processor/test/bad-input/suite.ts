@@ -32,6 +32,8 @@ interface Ctx {
   paymentIntentB: string;
   jwt: string;
   oauth: string;
+  /** A token with manage_checkout_transactions. */
+  oauthTransactions: string;
 }
 export const ctx = {} as Ctx;
 
@@ -47,6 +49,7 @@ export type RouteName =
   | 'GET /operations/status'
   | 'GET /operations/payment-components'
   | 'POST /operations/payment-intents/:paymentId'
+  | 'POST /operations/transactions'
   | 'POST /stripe/webhooks'
   | 'GET /openapi.json'
   | 'GET /applePayConfig'
@@ -129,6 +132,22 @@ export const routes: Route[] = [
     body: () =>
       JSON.stringify({ actions: [{ action: 'capturePayment', amount: { centAmount: 1, currencyCode: 'EUR' } }] }),
     ok: 200,
+  },
+  {
+    name: 'POST /operations/transactions',
+    method: 'POST',
+    path: () => '/operations/transactions',
+    auth: bearer(() => ctx.oauthTransactions),
+    // Saved payment methods are off in this suite and cart A has no customer: a well-formed request
+    // is refused (400) after validation, before anything is made (the charge itself: saved-methods/).
+    body: () =>
+      JSON.stringify({
+        cartId: ctx.cartA,
+        paymentInterface: 'stripe',
+        checkoutTransactionItemId: '00000000-0000-4000-8000-000000000001',
+        paymentMethod: { id: '00000000-0000-4000-8000-000000000002' },
+      }),
+    ok: 400,
   },
   {
     name: 'POST /stripe/webhooks',
@@ -277,6 +296,7 @@ export function badInputSuite(names: RouteName[], casesOf: (route: Route) => Cas
     ctx.paymentIntentB = String(created.body.clientSecret).split('_secret_')[0]!;
     ctx.jwt = await mcToken(world);
     ctx.oauth = await oauthToken(world, 'manage_checkout_payment_intents:sandbox');
+    ctx.oauthTransactions = await oauthToken(world, 'manage_checkout_transactions:sandbox');
     snapshotB = await stateOfB();
   });
   afterAll(async () => {

@@ -71,7 +71,7 @@ it("no order while the gift card's own payment is not on the cart: the cart is n
   expect(paid.confirm.outcome).toBe('approved');
   // Paid 1999 of 2999: an order now would say paid for 1000 that nobody took.
   const first = await syncPaymentIntent(processor.deps.payments, paid.pi);
-  expect(first).toMatchObject({ order: 'awaits-gift-card' });
+  expect(first).toMatchObject({ order: 'awaits-other-payments' });
   expect(await ordersOf(processor, cartId)).toEqual([]);
   expect((await getCart(processor, cartId)).cartState).toBe('Active');
   // The Stripe payment stands (not given back) and is recorded.

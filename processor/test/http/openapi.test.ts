@@ -33,6 +33,7 @@ it('declares how each kind of caller authenticates', () => {
           scopes: {
             'manage_project:sandbox': expect.any(String),
             'manage_checkout_payment_intents:sandbox': expect.any(String),
+            'manage_checkout_transactions:sandbox': expect.any(String),
           },
         },
       },
@@ -53,6 +54,11 @@ it.each([
     'post',
     '/operations/payment-intents/{paymentId}',
     [{ oauth2: ['manage_project:sandbox'] }, { oauth2: ['manage_checkout_payment_intents:sandbox'] }],
+  ],
+  [
+    'post',
+    '/operations/transactions',
+    [{ oauth2: ['manage_project:sandbox'] }, { oauth2: ['manage_checkout_transactions:sandbox'] }],
   ],
   ['post', '/stripe/webhooks', [{ stripeSignature: [] }]],
   ['get', '/applePayConfig', []],

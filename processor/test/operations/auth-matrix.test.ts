@@ -25,6 +25,9 @@ beforeAll(async () => {
   creds['OAuth2 token with manage_checkout_payment_intents'] = {
     authorization: `Bearer ${await oauthToken(world, 'manage_checkout_payment_intents:sandbox')}`,
   };
+  creds['OAuth2 token with manage_checkout_transactions'] = {
+    authorization: `Bearer ${await oauthToken(world, 'manage_checkout_transactions:sandbox')}`,
+  };
   creds['OAuth2 token with manage_project'] = {
     authorization: `Bearer ${await oauthToken(world, 'manage_project:sandbox')}`,
   };
@@ -66,6 +69,17 @@ const routes: Route[] = [
     json: { actions: [{ action: 'cancelPayment' }] },
     accepts: ['OAuth2 token with manage_checkout_payment_intents', 'OAuth2 token with manage_project'],
   },
+  {
+    method: 'POST',
+    path: '/operations/transactions',
+    json: {
+      cartId: missingPayment,
+      paymentInterface: 'stripe',
+      checkoutTransactionItemId: missingPayment,
+      paymentMethod: { id: missingPayment },
+    },
+    accepts: ['OAuth2 token with manage_checkout_transactions', 'OAuth2 token with manage_project'],
+  },
 ];
 
 const cases = routes.flatMap((route) =>
@@ -78,6 +92,7 @@ const cases = routes.flatMap((route) =>
     'inactive OAuth2 token',
     'OAuth2 token without the scope',
     'OAuth2 token with manage_checkout_payment_intents',
+    'OAuth2 token with manage_checkout_transactions',
     'OAuth2 token with manage_project',
     "another project's token with manage_project",
     "another project's token with manage_checkout_payment_intents",

@@ -59,6 +59,44 @@ export const ModifyPaymentResponse = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ code: Type.String(), message: Type.String() }))),
 });
 
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
+
+/** commercetools Checkout's charge of a stored payment method (its `TransactionDraft`). */
+export const TransactionBody = Type.Object(
+  {
+    cartId: Id,
+    paymentInterface: Type.String({ minLength: 1, maxLength: 256 }),
+    checkoutTransactionItemId: Id,
+    amount: Type.Optional(Money),
+    futureOrderNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    paymentMethod: Type.Optional(
+      Type.Object(
+        { id: Type.String({ ...Id, description: 'The commercetools payment method (stored) of the cart customer' }) },
+        { additionalProperties: false },
+      ),
+    ),
+    type: Type.Optional(Type.Literal('StoredPaymentMethodPurchase')),
+  },
+  { additionalProperties: false },
+);
+
+export const TransactionHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'Makes the request the same charge as every other request with this key and body: the card is charged once and every repeat gets its answer (see docs/payment-model.md). Without it, the body alone identifies the charge.',
+    }),
+  ),
+});
+
+export const TransactionResponse = Type.Object({
+  transactionStatus: Type.Object({
+    state: Type.Union([Type.Literal('Completed'), Type.Literal('Failed'), Type.Literal('Pending')]),
+    errors: Type.Array(Type.Object({ code: Type.Literal('PaymentRejected'), message: Type.String() })),
+  }),
+  paymentReference: Type.Optional(Type.String({ description: 'The commercetools payment recording the charge' })),
+});
+
 export const ComponentsResponse = Type.Object({
   dropins: Type.Array(Type.Object({ type: Type.String() })),
   components: Type.Array(Type.Object({ type: Type.String() })),

@@ -5,11 +5,13 @@ import type { PaymentSdk } from '../../commercetools/sdk';
 import { paymentComponents } from '../../operations/components';
 import { modifyPayment, type ModifyAction } from '../../operations/modify-payment';
 import { status } from '../../operations/status';
+import { createTransaction } from '../../operations/transactions';
 import type { PaymentsDeps } from '../../core/deps';
 import type { WebhookStats } from '../../webhooks/stats';
+import { present } from '../../core/present';
 import { ErrorResponse } from '../dtos/error';
 import { SECURITY } from '../openapi';
-import { OPERATION_SCOPES, requireProjectScope } from '../project-scope';
+import { OPERATION_SCOPES, TRANSACTION_SCOPES, requireProjectScope } from '../project-scope';
 import {
   ComponentsResponse,
   ModifyPaymentBody,
@@ -17,6 +19,9 @@ import {
   OperationHeaders,
   PaymentIntentParams,
   StatusResponse,
+  TransactionBody,
+  TransactionHeaders,
+  TransactionResponse,
 } from '../dtos/operations';
 
 export interface OperationsRoutesOptions {
@@ -38,6 +43,10 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
   const oauth2: onRequestAsyncHookHandler[] = [
     sdk.oauth2AuthHookFn.authenticate(),
     requireProjectScope(payments.config.commercetools.projectKey, OPERATION_SCOPES),
+  ];
+  const oauth2Transactions: onRequestAsyncHookHandler[] = [
+    sdk.oauth2AuthHookFn.authenticate(),
+    requireProjectScope(payments.config.commercetools.projectKey, TRANSACTION_SCOPES),
   ];
 
   app.get(
@@ -94,5 +103,27 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
           ? { idempotencyKey: request.headers['idempotency-key'] }
           : {}),
       }),
+  );
+
+  app.post(
+    '/operations/transactions',
+    {
+      onRequest: oauth2Transactions,
+      schema: {
+        tags: ['operations'],
+        description:
+          "commercetools Checkout charges a stored payment method of the cart's customer off-session (recurring orders, stored-method purchases).",
+        security: SECURITY.transactions(payments.config.commercetools.projectKey),
+        headers: TransactionHeaders,
+        body: TransactionBody,
+        response: { 201: TransactionResponse, ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await createTransaction(payments, request.body, {
+        ...present({ idempotencyKey: request.headers['idempotency-key'] }),
+      });
+      return reply.code(201).send(result);
+    },
   );
 };
