@@ -259,7 +259,9 @@ describe('delivery in real life: duplicates, any order, failures', () => {
       times: 24,
     });
     await control(world, `/dashboard/payment_intents/${paymentIntentId}/refund`, { amount: 400 });
-    await quiesce(world);
+    // The emulator's retry schedule alone takes about 12 s to outlast 24 failures: the wait allows
+    // for a loaded machine (the assertions below are what counts).
+    await quiesce(world, 40_000);
     const attempts = (await call(`${world.sandbox.info.stripe}/_sandbox/webhooks/status`)).body.attempts as {
       type: string;
       status: number;
@@ -271,7 +273,7 @@ describe('delivery in real life: duplicates, any order, failures', () => {
       state: 'Success',
       amount: 400,
     });
-  });
+  }, 60_000);
 
   it('D01: a storm of version conflicts is retried until it applies', async () => {
     const { paymentId, paymentIntentId } = await pay(auto);
