@@ -96,7 +96,8 @@ describe('POST /operations/transactions', () => {
       paymentReference: expect.any(String),
     });
     const again = await transaction(body, { 'idempotency-key': `charge-${body.checkoutTransactionItemId}` });
-    expect(again).toEqual(first);
+    // The same answer (headers such as the request id and date differ from call to call).
+    expect({ status: again.status, body: again.body }).toEqual({ status: first.status, body: first.body });
     const made = (await paymentIntentsOf(customerId)).filter((pi) => pi.metadata.ct_cart_id === next.cartId);
     expect((await paymentIntentsOf(customerId)).length).toBe(before + 1);
     expect(made).toHaveLength(1);
