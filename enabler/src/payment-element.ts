@@ -1,6 +1,7 @@
 import type { Stripe, StripeElementLocale, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
 import { EnablerError, PaymentDeclinedError } from './errors';
 import { messageFor, type MessageKey, type Translator } from './i18n';
+import { renderFrame, type Frame } from './frame';
 import { coded, pay, reportFailure, reportPaid } from './pay';
 import type { ElementConfig, ProcessorApi } from './processor-api';
 import type { DropinComponent, DropinOptions, EnablerOptions, PaymentState } from './types';
@@ -33,7 +34,7 @@ export class PaymentElementComponent implements DropinComponent {
   private paying = false;
   private paid = false;
   private button?: HTMLButtonElement;
-  private status?: HTMLElement;
+  private frame?: Frame;
 
   constructor(
     private readonly deps: ElementDeps,
@@ -97,40 +98,21 @@ export class PaymentElementComponent implements DropinComponent {
   /** The Element's slot, the enabler's pay button (when asked) and its status line. */
   private render(host: HTMLElement, config: ElementConfig): HTMLElement {
     const { i18n } = this.deps;
-    host.replaceChildren();
-    const wrapper = document.createElement('div');
-    wrapper.className = 'ctc-enabler';
-    wrapper.lang = i18n.language;
-    // One named group for assistive technology: the form, its pay button and its status line.
-    wrapper.setAttribute('role', 'group');
-    wrapper.setAttribute('aria-label', i18n.t('region'));
-    const slot = document.createElement('div');
-    slot.className = 'ctc-element';
-    wrapper.append(slot);
-    if (this.view.showPayButton) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'ctc-pay';
-      button.disabled = true;
-      button.textContent = i18n.t('pay', { amount: i18n.money(config.cartInfo.amount, config.cartInfo.currency) });
-      button.addEventListener('click', () => void this.clickPay());
-      wrapper.append(button);
-      this.button = button;
-    }
-    const status = document.createElement('p');
-    status.className = 'ctc-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    wrapper.append(status);
-    this.status = status;
-    host.append(wrapper);
-    return slot;
+    const frame = renderFrame(host, i18n, {
+      className: 'ctc-payment',
+      ...(this.view.showPayButton
+        ? { payLabel: i18n.t('pay', { amount: i18n.money(config.cartInfo.amount, config.cartInfo.currency) }) }
+        : {}),
+      payDisabled: true,
+      onPay: () => void this.clickPay(),
+    });
+    this.frame = frame;
+    this.button = frame.button;
+    return frame.content;
   }
 
   private say(key: MessageKey | undefined, kind = '', text?: string): void {
-    if (!this.status) return;
-    this.status.textContent = text ?? (key ? this.deps.i18n.t(key) : '');
-    this.status.dataset.kind = kind;
+    this.frame?.say(key, kind, text);
   }
 
   private async clickPay(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Stripe } from '@stripe/stripe-js';
 import { EnablerError, PaymentDeclinedError } from './errors';
 import { messageFor, type MessageKey, type Translator } from './i18n';
+import { renderFrame, type Frame } from './frame';
 import { coded, payStored, reportFailure, reportPaid } from './pay';
 import type { ProcessorApi } from './processor-api';
 import type { EnablerOptions, StoredComponent, StoredComponentOptions, StoredPaymentMethod } from './types';
@@ -17,7 +18,7 @@ export interface StoredDeps {
 /** A shopper's saved card: shown as "Visa •••• 4242, 12/34", paid with in one step. */
 export class StoredCardComponent implements StoredComponent {
   private method?: StoredPaymentMethod;
-  private status?: HTMLElement;
+  private frame?: Frame;
   private button?: HTMLButtonElement;
   private paying = false;
   private paid = false;
@@ -61,40 +62,23 @@ export class StoredCardComponent implements StoredComponent {
       );
     const { i18n } = this.deps;
     const { displayOptions: shown } = this.method;
-    host.replaceChildren();
-    const wrapper = document.createElement('div');
-    wrapper.className = 'ctc-enabler ctc-stored';
-    wrapper.lang = i18n.language;
-    wrapper.setAttribute('role', 'group');
-    wrapper.setAttribute('aria-label', i18n.t('region'));
+    const frame = renderFrame(host, i18n, {
+      className: 'ctc-stored',
+      ...(this.view.showPayButton ? { payLabel: i18n.t('payStored') } : {}),
+      onPay: () => void this.clickPay(),
+    });
     const label = document.createElement('p');
     label.className = 'ctc-stored-card';
     const expiry =
       shown.expiryMonth && shown.expiryYear ? `, ${shown.expiryMonth}/${String(shown.expiryYear).slice(-2)}` : '';
     label.textContent = `${shown.name}${expiry}`;
-    wrapper.append(label);
-    if (this.view.showPayButton) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'ctc-pay';
-      button.textContent = i18n.t('payStored');
-      button.addEventListener('click', () => void this.clickPay());
-      wrapper.append(button);
-      this.button = button;
-    }
-    const status = document.createElement('p');
-    status.className = 'ctc-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    wrapper.append(status);
-    this.status = status;
-    host.append(wrapper);
+    frame.content.append(label);
+    this.frame = frame;
+    this.button = frame.button;
   }
 
   private say(key: MessageKey | undefined, kind = '', text?: string): void {
-    if (!this.status) return;
-    this.status.textContent = text ?? (key ? this.deps.i18n.t(key) : '');
-    this.status.dataset.kind = kind;
+    this.frame?.say(key, kind, text);
   }
 
   private async clickPay(): Promise<void> {
