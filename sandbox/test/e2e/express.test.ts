@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/testing/spawn';
 import { canRunBrowser, launchChromium } from '../stand-in/harness';
 import { axeViolations } from './axe';
-import { startStack, type Stack } from './stack';
+import { stackApis, stackUrls, startStack, type Stack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const maybe = canRunBrowser ? describe : describe.skip;
@@ -18,16 +18,15 @@ const maybe = canRunBrowser ? describe : describe.skip;
 let stack: Stack | undefined;
 let browser: Browser | undefined;
 let demoUrl = '';
-let ctUrl = '';
-let stripeUrl = '';
+let apis: ReturnType<typeof stackApis> | undefined;
 
 beforeAll(async () => {
   if (!canRunBrowser) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({});
-  demoUrl = /demo checkout page\s+(\S+)/.exec(stack.output)![1]!.replace(/\/$/, '');
-  ctUrl = /commercetools API \+ OAuth\s+(\S+)/.exec(stack.output)![1]!.replace(/\/$/, '');
-  stripeUrl = /Stripe API emulator\s+(\S+)/.exec(stack.output)![1]!.replace(/\/$/, '');
+  const urls = stackUrls(stack);
+  demoUrl = urls.demo;
+  apis = stackApis(urls);
   browser = await launchChromium();
 }, 90_000);
 
@@ -36,30 +35,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function ct<T>(p: string, body?: unknown): Promise<T> {
-  const token = (await (
-    await fetch(`${ctUrl}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ scope: 'manage_project:sandbox', expiresIn: 600 }),
-    })
-  ).json()) as { access_token: string };
-  const res = await fetch(`${ctUrl}/sandbox${p}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token.access_token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`commercetools answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function stripe<T>(p: string): Promise<T> {
-  const res = await fetch(`${stripeUrl}/v1${p}`, { headers: { authorization: 'Bearer sk_test_sandbox' } });
-  return (await res.json()) as T;
-}
+const ct = <T>(p: string, body?: unknown) => apis!.ct<T>(p, body);
+const stripe = <T>(p: string) => apis!.stripe<T>(p);
 
 async function productPage(query = ''): Promise<{ page: Page; problems: string[] }> {
   const context = await browser!.newContext();

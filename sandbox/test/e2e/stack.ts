@@ -1,15 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DIVERGENCE_REPORT } from '../../src/stripe/shape-checks';
-import { REPO_ROOT } from '../../src/testing/spawn';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort, REPO_ROOT } from '../../src/testing/spawn';
 
 export interface Stack {
   /** What `npm start` printed up to "ready" (the URLs of every service). */
@@ -64,4 +55,43 @@ export async function startStack(env: Record<string, string>): Promise<Stack> {
     throw error;
   });
   return { output, stop };
+}
+
+/** The URLs `npm start` printed: the demo page, commercetools and the Stripe emulator. */
+export function stackUrls(stack: Stack): { demo: string; commercetools: string; stripe: string } {
+  const url = (pattern: RegExp) => pattern.exec(stack.output)![1]!.replace(/\/$/, '');
+  return {
+    demo: url(/demo checkout page\s+(\S+)/),
+    commercetools: url(/commercetools API \+ OAuth\s+(\S+)/),
+    stripe: url(/Stripe API emulator\s+(\S+)/),
+  };
+}
+
+/** The sandbox project's commercetools API (a fresh token per call) and the Stripe emulator, for checks. */
+export function stackApis(urls: { commercetools: string; stripe: string }) {
+  return {
+    async ct<T>(p: string, body?: unknown): Promise<T> {
+      const token = (await (
+        await fetch(`${urls.commercetools}/_sandbox/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ scope: 'manage_project:sandbox', expiresIn: 600 }),
+        })
+      ).json()) as { access_token: string };
+      const res = await fetch(`${urls.commercetools}/sandbox${p}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${token.access_token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!res.ok) throw new Error(`commercetools answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async stripe<T>(p: string): Promise<T> {
+      const res = await fetch(`${urls.stripe}/v1${p}`, { headers: { authorization: 'Bearer sk_test_sandbox' } });
+      return (await res.json()) as T;
+    },
+  };
 }
