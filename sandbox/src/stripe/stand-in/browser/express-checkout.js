@@ -1,6 +1,6 @@
 // @ts-check
-/* global document, HTMLElement */
-const { CONFIG, IntegrationError, intentCall, intentId } = require('./wire');
+/* global document */
+const { CONFIG, IntegrationError, intentCall, intentId, mountTarget } = require('./wire');
 const { el, applyAppearance } = require('./dom');
 
 /** @typedef {import('@stripe/stripe-js').StripeError} StripeError */
@@ -476,18 +476,7 @@ function createExpressCheckoutElement(key, group, initial) {
   const api = {
     /** @param {string | HTMLElement} target */
     mount(target) {
-      if (destroyed) throw new IntegrationError('This Element has already been destroyed. Please create a new one.');
-      if (root)
-        throw new IntegrationError(
-          'This Element is already mounted. Use unmount() to unmount the Element before re-mounting.',
-        );
-      const found = typeof target === 'string' ? document.querySelector(target) : target;
-      if (!(found instanceof HTMLElement)) {
-        throw new IntegrationError(
-          `The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.\nMake sure the element exists on the page before calling mount().`,
-        );
-      }
-      host = found;
+      host = mountTarget(target, { destroyed, mounted: root !== null });
       root = el('div', { class: 'sbx-pe sbx-tabs', 'data-stripe-stand-in': 'expressCheckout' });
       applyAppearance(group.options.appearance, root);
       host.classList.add('StripeElement');

@@ -1,6 +1,6 @@
 // @ts-check
-/* global document, fetch, HTMLElement */
-const { API, CONFIG, IntegrationError, encode, intentCall, intentId } = require('./wire');
+/* global document, fetch */
+const { API, CONFIG, IntegrationError, encode, intentCall, intentId, mountTarget } = require('./wire');
 const { LABELS, FIELDS, HINTS, format, validate, availableTypes } = require('./form');
 const { el, applyAppearance } = require('./dom');
 
@@ -234,18 +234,7 @@ function createPaymentElement(key, group, initial) {
   const api = {
     /** @param {string | HTMLElement} target */
     mount(target) {
-      if (destroyed) throw new IntegrationError('This Element has already been destroyed. Please create a new one.');
-      if (root)
-        throw new IntegrationError(
-          'This Element is already mounted. Use unmount() to unmount the Element before re-mounting.',
-        );
-      const found = typeof target === 'string' ? document.querySelector(target) : target;
-      if (!(found instanceof HTMLElement)) {
-        throw new IntegrationError(
-          `The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.\nMake sure the element exists on the page before calling mount().`,
-        );
-      }
-      host = found;
+      host = mountTarget(target, { destroyed, mounted: root !== null });
       root = el('div', { class: 'sbx-pe', 'data-stripe-stand-in': 'payment' }, ['Loading…']);
       applyAppearance(group.options.appearance, root);
       root.addEventListener('focusin', () => {

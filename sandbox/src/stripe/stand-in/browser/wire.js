@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, fetch, URLSearchParams, HTMLScriptElement */
+/* global document, fetch, URLSearchParams, HTMLScriptElement, HTMLElement */
 /** How the stand-in talks to the emulator: Stripe's wire format, keys, client secrets. */
 
 /** @typedef {import('@stripe/stripe-js').StripeError} StripeError */
@@ -62,4 +62,25 @@ function intentId(secret, caller) {
   return id;
 }
 
-module.exports = { CONFIG, API, IntegrationError, encode, intentCall, intentId };
+/**
+ * Where an Element mounts, refused as Stripe.js refuses it: a destroyed Element, one already
+ * mounted, a selector that names nothing.
+ * @param {string | HTMLElement} target @param {{ destroyed: boolean, mounted: boolean }} state
+ * @returns {HTMLElement}
+ */
+function mountTarget(target, state) {
+  if (state.destroyed) throw new IntegrationError('This Element has already been destroyed. Please create a new one.');
+  if (state.mounted)
+    throw new IntegrationError(
+      'This Element is already mounted. Use unmount() to unmount the Element before re-mounting.',
+    );
+  const found = typeof target === 'string' ? document.querySelector(target) : target;
+  if (!(found instanceof HTMLElement)) {
+    throw new IntegrationError(
+      `The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.\nMake sure the element exists on the page before calling mount().`,
+    );
+  }
+  return found;
+}
+
+module.exports = { CONFIG, API, IntegrationError, encode, intentCall, intentId, mountTarget };
