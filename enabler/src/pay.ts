@@ -2,6 +2,7 @@ import type { PaymentIntentResult, Stripe, StripeElements } from '@stripe/stripe
 import { EnablerError, PaymentDeclinedError, ValidationError } from './errors';
 import { messageFor, type Translator } from './i18n';
 import type { ConfirmResult, CreatedPayment, ProcessorApi } from './processor-api';
+import type { Frame } from './frame';
 import type { CardState, EnablerOptions } from './types';
 
 /** Payment method types whose confirmation sends the shopper to their bank's page. */
@@ -201,5 +202,32 @@ export function reportFailure(options: EnablerOptions, error: EnablerError, paym
       code: error.code,
       ...(error.declineCode ? { declineCode: error.declineCode } : {}),
     });
+  }
+}
+
+/**
+ * One payment attempt of a component, as the shopper and the storefront hear of it: the status
+ * line says "paying", then the outcome in the shopper's words; `onComplete`/`onError` are told.
+ * Resolves with what was paid, or undefined after a failure (rethrown without `onError`).
+ */
+export async function attempt(
+  ui: { options: EnablerOptions; i18n: Translator; say?: Frame['say'] },
+  run: (remember: (paymentReference: string) => void) => Promise<Paid>,
+): Promise<Paid | undefined> {
+  const { options, i18n } = ui;
+  ui.say?.('paying');
+  let paymentReference: string | undefined;
+  try {
+    const paid = await run((ref) => (paymentReference = ref));
+    ui.say?.(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
+    reportPaid(options, paid);
+    return paid;
+  } catch (thrown) {
+    const error = coded(thrown);
+    const decline = error instanceof PaymentDeclinedError ? error.declineCode : undefined;
+    ui.say?.(undefined, 'error', i18n.t(messageFor(error.code, decline)));
+    reportFailure(options, error, paymentReference);
+    if (!options.onError) throw error;
+    return undefined;
   }
 }

@@ -1,8 +1,8 @@
 import type { Stripe, StripeElementLocale, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
-import { EnablerError, PaymentDeclinedError } from './errors';
-import { messageFor, type MessageKey, type Translator } from './i18n';
+import { EnablerError } from './errors';
+import { type MessageKey, type Translator } from './i18n';
 import { renderFrame, type Frame } from './frame';
-import { coded, pay, reportFailure, reportPaid } from './pay';
+import { attempt, pay } from './pay';
 import type { ElementConfig, ProcessorApi } from './processor-api';
 import type { DropinComponent, DropinOptions, EnablerOptions, PaymentState } from './types';
 
@@ -169,38 +169,29 @@ export class PaymentElementComponent implements DropinComponent {
     }
     this.paying = true;
     if (this.button) this.button.disabled = true;
-    this.say('paying');
-    let paymentReference: string | undefined;
     try {
       const store = opts.storePaymentDetails ?? this.deps.storePaymentDetails?.() ?? false;
-      const paid = await pay({
-        api: this.deps.api,
-        stripe: await this.deps.stripe(),
-        elements,
-        component: this.component,
-        i18n,
-        ...(store ? { storePaymentDetails: true } : {}),
-        ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
-        remember: (ref) => (paymentReference = ref),
-      });
-      if (paid.card) this.card = paid.card;
-      this.paid = true;
-      this.say(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
-      reportPaid(options, paid);
-    } catch (thrown) {
-      const error = coded(thrown);
-      this.say(undefined, 'error', error instanceof EnablerError ? this.shopperText(error) : undefined);
-      reportFailure(options, error, paymentReference);
-      if (!options.onError) throw error;
+      const paid = await attempt(
+        { options, i18n, say: (key, kind, text) => this.say(key, kind, text) },
+        async (remember) =>
+          pay({
+            api: this.deps.api,
+            stripe: await this.deps.stripe(),
+            elements,
+            component: this.component,
+            i18n,
+            ...(store ? { storePaymentDetails: true } : {}),
+            ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
+            remember,
+          }),
+      );
+      if (paid) {
+        if (paid.card) this.card = paid.card;
+        this.paid = true;
+      }
     } finally {
       this.paying = false;
       if (this.button) this.button.disabled = this.paid;
     }
-  }
-
-  private shopperText(error: EnablerError): string {
-    return this.deps.i18n.t(
-      messageFor(error.code, error instanceof PaymentDeclinedError ? error.declineCode : undefined),
-    );
   }
 }

@@ -1,8 +1,8 @@
 import type { Stripe } from '@stripe/stripe-js';
-import { EnablerError, PaymentDeclinedError } from './errors';
-import { messageFor, type MessageKey, type Translator } from './i18n';
+import { EnablerError } from './errors';
+import { type MessageKey, type Translator } from './i18n';
 import { renderFrame, type Frame } from './frame';
-import { coded, payStored, reportFailure, reportPaid } from './pay';
+import { attempt, payStored } from './pay';
 import type { ProcessorApi } from './processor-api';
 import type { EnablerOptions, StoredComponent, StoredComponentOptions, StoredPaymentMethod } from './types';
 
@@ -101,29 +101,21 @@ export class StoredCardComponent implements StoredComponent {
     }
     this.paying = true;
     if (this.button) this.button.disabled = true;
-    this.say('paying');
-    let paymentReference: string | undefined;
     try {
-      const paid = await payStored({
-        api: this.deps.api,
-        stripe: await this.deps.stripe(),
-        i18n,
-        storedPaymentMethodId: this.method.id,
-        ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
-        remember: (ref) => (paymentReference = ref),
-      });
-      this.paid = true;
-      this.say(paid.isPending ? 'pending' : 'approved', paid.isPending ? 'pending' : 'success');
-      reportPaid(options, paid);
-    } catch (thrown) {
-      const error = coded(thrown);
-      this.say(
-        undefined,
-        'error',
-        i18n.t(messageFor(error.code, error instanceof PaymentDeclinedError ? error.declineCode : undefined)),
+      const { id } = this.method;
+      const paid = await attempt(
+        { options, i18n, say: (key, kind, text) => this.say(key, kind, text) },
+        async (remember) =>
+          payStored({
+            api: this.deps.api,
+            stripe: await this.deps.stripe(),
+            i18n,
+            storedPaymentMethodId: id,
+            ...(options.onActionRequired ? { onActionRequired: options.onActionRequired } : {}),
+            remember,
+          }),
       );
-      reportFailure(options, error, paymentReference);
-      if (!options.onError) throw error;
+      if (paid) this.paid = true;
     } finally {
       this.paying = false;
       if (this.button) this.button.disabled = this.paid;
