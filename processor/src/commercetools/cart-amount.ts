@@ -62,6 +62,39 @@ export function amountToPay(cart: Cart, excludePaymentId?: string): CtMoney {
   };
 }
 
+/** Keys of the payments `POST /operations/transactions` makes (commercetools Checkout's charges). */
+export const TRANSACTION_PAYMENT_KEY_PREFIX = 'ct-tx-';
+
+/** A payment made for commercetools Checkout by `POST /operations/transactions`. */
+export const isTransactionPayment = (payment: Pick<Payment, 'key'>) =>
+  payment.key?.startsWith(TRANSACTION_PAYMENT_KEY_PREFIX) ?? false;
+
+/**
+ * A transaction's payment on the cart whose charge has no outcome yet: no failure, nothing given
+ * back. It is on the cart before Stripe is asked, so it counts against what is left to pay.
+ */
+function transactionInFlight(payment: Payment): boolean {
+  if (!isTransactionPayment(payment) || isPaymentApproved(payment)) return false;
+  return !payment.transactions.some(
+    (t) => t.state === 'Failure' || (isLive(t) && (t.type === 'CancelAuthorization' || t.type === 'Refund')),
+  );
+}
+
+/**
+ * What is left for a transaction of commercetools Checkout: what is left to pay less the charges
+ * of other transactions still in flight on the cart (so that two transaction items charged at once
+ * never take more than the cart's total between them).
+ */
+export function leftForTransaction(cart: Cart, excludePaymentId?: string): CtMoney {
+  const due = amountToPay(cart, excludePaymentId);
+  const inFlight = expandedPayments(cart)
+    .filter(
+      (p) => p.id !== excludePaymentId && p.amountPlanned.currencyCode === due.currencyCode && transactionInFlight(p),
+    )
+    .reduce((sum, p) => sum + p.amountPlanned.centAmount, 0);
+  return { ...due, centAmount: Math.max(0, due.centAmount - inFlight) };
+}
+
 /**
  * A recurring cart, by the payments SDK's rule (`isRecurringCart`, which its recurring payment
  * job service applies): a customer's cart with a line item or custom line item that recurs.

@@ -103,6 +103,9 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
       }
     },
 
+    addPaymentToCartAt: (cart, paymentId) =>
+      api.cart.addPayment({ resource: { id: cart.id, version: cart.version }, paymentId }),
+
     async findPaymentsByInterfaceId(interfaceId) {
       const result = await api.payment.find(`interfaceId="${interfaceId.replace(/"/g, '')}"`);
       return result.results;

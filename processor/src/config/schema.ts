@@ -214,7 +214,7 @@ export const EnvSchema = Type.Object({
   CREATE_ORDERS: opt(
     str({
       description:
-        'Create the commercetools order from the cart when a payment is authorized or paid (false when commercetools Checkout or the storefront creates orders).',
+        'Create the commercetools order from the cart when a payment is authorized or paid (false when the storefront creates orders); never for a payment of a commercetools Checkout transaction item, which Checkout orders.',
       enum: ['true', 'false'],
       default: 'true',
     }),

@@ -2,7 +2,14 @@ import type { PaymentState } from '@commercetools/platform-sdk';
 import { TtlMap } from './ttl-map';
 
 export type OrderResult =
-  'created' | 'exists' | 'already-ordered' | 'awaits-other-payments' | 'not-paid' | 'released' | 'disabled';
+  | 'created'
+  | 'exists'
+  | 'already-ordered'
+  | 'awaits-other-payments'
+  | 'left-to-checkout'
+  | 'not-paid'
+  | 'released'
+  | 'disabled';
 
 const KNOWN_TTL_MS = 10 * 60_000;
 const KNOWN_MAX = 5_000;

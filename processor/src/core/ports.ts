@@ -37,6 +37,11 @@ export interface CommercetoolsPort {
    */
   writePayment(payment: Pick<Payment, 'id' | 'version'>, actions: PaymentUpdateAction[]): Promise<Payment>;
   addPaymentToCart(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
+  /**
+   * Adds the payment to the cart at exactly the version given: a cart changed since (another
+   * payment added, an item changed) is refused with commercetools' 409, which the caller judges.
+   */
+  addPaymentToCartAt(cart: Pick<Cart, 'id' | 'version'>, paymentId: string): Promise<Cart>;
   findPaymentsByInterfaceId(interfaceId: string): Promise<Payment[]>;
   getCart(cartId: string): Promise<Cart>;
   setCartShippingAddress(cart: Pick<Cart, 'id' | 'version'>, address: BaseAddress): Promise<Cart>;

@@ -1,9 +1,10 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { amountToPay } from '../commercetools/cart-amount';
-import { isDuplicateKey, statusOf } from '../commercetools/port';
+import { leftForTransaction, TRANSACTION_PAYMENT_KEY_PREFIX } from '../commercetools/cart-amount';
+import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
+import { isConflict, isDuplicateKey, statusOf } from '../commercetools/port';
 import { digest } from '../core/digest';
-import { conflict, invalidInput, invalidOperation } from '../core/errors';
+import { conflict, invalidInput, invalidOperation, retryLater } from '../core/errors';
 import { METADATA } from '../core/metadata';
 import { toStripeAmount, type CtMoney } from '../core/money';
 import { present } from '../core/present';
@@ -36,20 +37,48 @@ export interface TransactionResult {
 /** Stripe keeps idempotency keys 24 hours; past this age an unlinked payment is looked up first. */
 const KEY_LIFETIME_MS = 23 * 3_600_000;
 
-/**
- * The key of the commercetools payment of a transaction request: one payment per intended
- * charge. Made of the cart, the Checkout transaction item, the stored method, the amount asked
- * (none: what is left to pay) and the caller's `Idempotency-Key` (none: the body alone), so a
- * repeat of the request finds the payment and its PaymentIntent instead of charging again.
- */
-export function transactionPaymentKey(draft: TransactionDraft, idempotencyKey: string | undefined): string {
-  return `ct-tx-${digest({
+/** What a transaction request asks: two requests asking the same are one charge. */
+function requestBody(draft: TransactionDraft) {
+  return {
     cartId: draft.cartId,
     checkoutTransactionItemId: draft.checkoutTransactionItemId,
     paymentMethodId: draft.paymentMethod?.id ?? null,
     amount: draft.amount ?? null,
-    idempotencyKey: idempotencyKey ?? null,
-  })}`;
+  };
+}
+
+/**
+ * The key of the commercetools payment of a transaction request: one payment per intended
+ * charge. With the caller's `Idempotency-Key`, that key alone (a reuse with another body is then
+ * found and refused, see `REQUEST_INTERACTION`); without, the body: the cart, the Checkout
+ * transaction item, the stored method and the amount asked (none: what is left to pay). A repeat
+ * of the request finds the payment and its PaymentIntent instead of charging again.
+ */
+export function transactionPaymentKey(draft: TransactionDraft, idempotencyKey: string | undefined): string {
+  return idempotencyKey !== undefined
+    ? `${TRANSACTION_PAYMENT_KEY_PREFIX}k-${digest({ idempotencyKey })}`
+    : `${TRANSACTION_PAYMENT_KEY_PREFIX}${digest({ ...requestBody(draft), idempotencyKey: null })}`;
+}
+
+/** The interaction, written with the payment, that keeps the fingerprint of a keyed request's body. */
+const REQUEST_INTERACTION = 'transaction-request';
+
+/** The fingerprint of the whole body (the order number too: it goes to Stripe with the charge). */
+const bodyFingerprint = (draft: TransactionDraft) =>
+  digest({ ...requestBody(draft), futureOrderNumber: draft.futureOrderNumber ?? null });
+
+function recordedFingerprint(payment: Payment): string | undefined {
+  for (const interaction of payment.interfaceInteractions ?? []) {
+    const fields = interaction.fields ?? {};
+    if (fields.type === REQUEST_INTERACTION && typeof fields.request === 'string') {
+      try {
+        return (JSON.parse(fields.request) as { body?: string }).body;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 async function paymentByKey(deps: PaymentsDeps, key: string): Promise<Payment | undefined> {
@@ -70,9 +99,12 @@ async function cartOf(deps: PaymentsDeps, cartId: string): Promise<Cart> {
   }
 }
 
-/** The amount to charge: the one asked (same currency, at most what is left to pay) or what is left. */
-function amountFor(cart: Cart, asked: TransactionDraft['amount']): CtMoney {
-  const due = amountToPay(cart);
+/**
+ * The amount to charge: the one asked (same currency, at most what is left) or what is left, where
+ * what is left counts the other transactions' charges still in flight on the cart.
+ */
+function amountFor(cart: Cart, asked: TransactionDraft['amount'], paymentId?: string): CtMoney {
+  const due = leftForTransaction(cart, paymentId);
   if (!asked) {
     if (due.centAmount <= 0) throw invalidOperation('The cart has already been paid in full.');
     return due;
@@ -85,6 +117,34 @@ function amountFor(cart: Cart, asked: TransactionDraft['amount']): CtMoney {
     throw invalidInput(`amount is more than is left to pay on the cart (${due.centAmount} ${due.currencyCode}).`);
   }
   return { ...due, centAmount: asked.centAmount };
+}
+
+const onCart = (cart: Cart, paymentId: string) => (cart.paymentInfo?.payments ?? []).some((p) => p.id === paymentId);
+
+/**
+ * Puts the transaction's payment on the cart before Stripe is asked, at the version of the cart
+ * its amount was checked against: two transaction items charged at once cannot both fit in what
+ * one of them leaves, because the second write conflicts and is checked again with the first
+ * payment on the cart. A payment that no longer fits is refused (400) and never charged; a repeat
+ * of its request later checks again.
+ */
+async function reserve(deps: PaymentsDeps, first: Cart, payment: Payment): Promise<void> {
+  let cart = first;
+  for (let attempt = 1; ; attempt++) {
+    if (onCart(cart, payment.id)) return;
+    if (!payment.interfaceId) {
+      if (cart.cartState !== 'Active') throw invalidOperation(`The cart is ${cart.cartState} and cannot be paid.`);
+      // Refused (400) when the payment's amount no longer fits in what is left.
+      amountFor(cart, payment.amountPlanned, payment.id);
+    }
+    try {
+      await deps.ct.addPaymentToCartAt(cart, payment.id);
+      return;
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 6) throw error;
+      cart = await cartOf(deps, cart.id);
+    }
+  }
 }
 
 function failed(message: string): TransactionResult['transactionStatus'] {
@@ -140,11 +200,20 @@ export async function createTransaction(
   const token = await storedMethodToken(deps, cart.customerId, methodId, 'paymentMethod.id');
 
   const key = transactionPaymentKey(draft, options.idempotencyKey);
+  const keyed = options.idempotencyKey !== undefined;
   let payment = await paymentByKey(deps, key);
+  if (payment && keyed && recordedFingerprint(payment) !== bodyFingerprint(draft)) {
+    throw invalidInput('This Idempotency-Key was sent with another request body: a new transaction needs a new key.');
+  }
   const repeat = payment !== undefined;
   if (!payment) {
     if (cart.cartState !== 'Active') throw invalidOperation(`The cart is ${cart.cartState} and cannot be paid.`);
     const amount = amountFor(cart, draft.amount);
+    if (keyed && !(await deps.customTypes()).interactions) {
+      throw retryLater(
+        `Keyed transactions are recorded with the interface interaction type ${PaymentInterfaceInteractionTypeKey}, which is missing: run post-deploy.`,
+      );
+    }
     try {
       payment = await ct.createPayment({
         key,
@@ -153,12 +222,33 @@ export async function createTransaction(
         // commercetools Checkout finds its transaction item's payment by this field.
         checkoutTransactionItemId: draft.checkoutTransactionItemId,
         customer: { typeId: 'customer', id: cart.customerId },
+        ...(keyed
+          ? {
+              interfaceInteractions: [
+                {
+                  type: { typeId: 'type', key: PaymentInterfaceInteractionTypeKey },
+                  fields: {
+                    interactionId: REQUEST_INTERACTION,
+                    type: REQUEST_INTERACTION,
+                    createdAt: new Date().toISOString(),
+                    request: JSON.stringify({ body: bodyFingerprint(draft) }),
+                  },
+                },
+              ],
+            }
+          : {}),
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       payment = await ct.getPaymentByKey(key);
+      if (keyed && recordedFingerprint(payment) !== bodyFingerprint(draft)) {
+        throw invalidInput(
+          'This Idempotency-Key was sent with another request body: a new transaction needs a new key.',
+        );
+      }
     }
   }
+  await reserve(deps, cart, payment);
 
   const paymentIntent = payment.interfaceId?.startsWith('pi_')
     ? await stripe.paymentIntents.retrieve(payment.interfaceId)
@@ -168,10 +258,30 @@ export async function createTransaction(
       { paymentId: payment.id, cartId: cart.id, code: paymentIntent.code },
       'transaction refused by Stripe',
     );
+    // No PaymentIntent to sync: the failure is recorded here, so that the payment no longer
+    // counts as a charge in flight on the cart.
+    await ct.updatePayment(payment, (current) =>
+      current.transactions.some((t) => t.state === 'Failure')
+        ? []
+        : [
+            {
+              action: 'addTransaction',
+              transaction: {
+                type: config.stripe.captureMethod === 'manual' ? 'Authorization' : 'Charge',
+                amount: {
+                  centAmount: current.amountPlanned.centAmount,
+                  currencyCode: current.amountPlanned.currencyCode,
+                },
+                state: 'Failure',
+                timestamp: new Date().toISOString(),
+              },
+            },
+          ],
+    );
     return { transactionStatus: failed(paymentIntent.refusal), paymentReference: payment.id };
   }
 
-  // Linked before it is on the cart, as POST /payments does; a payment never changes its PaymentIntent.
+  // A payment never changes its PaymentIntent.
   const linked = await ct.updatePayment(payment, (current) =>
     current.interfaceId
       ? []
@@ -182,9 +292,6 @@ export async function createTransaction(
   );
   if (linked.interfaceId !== paymentIntent.id) {
     throw conflict('ConcurrentModification', 'The payment of this transaction is being created; retry.');
-  }
-  if (!(cart.paymentInfo?.payments ?? []).some((p) => p.id === payment.id)) {
-    await ct.addPaymentToCart(cart, payment.id);
   }
   await syncPaymentIntent(deps, paymentIntent.id);
   const answer = transactionStatus(paymentIntent);

@@ -1,6 +1,6 @@
 import type { Cart, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
-import { expandedPayments, isRecurringCart, plannedAmount } from '../commercetools/cart-amount';
+import { expandedPayments, isRecurringCart, isTransactionPayment, plannedAmount } from '../commercetools/cart-amount';
 import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
 import { conflict, invalidInput, invalidOperation, upstreamFailure } from '../core/errors';
@@ -122,7 +122,7 @@ function everApproved(payment: Payment): boolean {
 /** The newest of our payments on the cart that never took money: the one the shopper is paying. */
 function openPayment(cart: Cart): Payment | undefined {
   return expandedPayments(cart)
-    .filter((p) => p.interfaceId?.startsWith('pi_') && !everApproved(p))
+    .filter((p) => p.interfaceId?.startsWith('pi_') && !everApproved(p) && !isTransactionPayment(p))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
 

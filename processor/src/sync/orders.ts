@@ -63,7 +63,8 @@ function addressFromStripe(shipping: Stripe.Charge['shipping']): BaseAddress | u
 /**
  * When a payment is authorized or paid, creates the order from its cart exactly once (D24).
  * A redelivered event finds the order and only aligns its payment state; a cart that Checkout
- * or a storefront already ordered is left alone.
+ * or a storefront already ordered is left alone, and so is the cart of a commercetools Checkout
+ * transaction item, which Checkout orders.
  */
 export function ensureOrder(
   deps: PaymentsDeps,
@@ -152,6 +153,12 @@ async function createOnce(
   if (coverage.verdict === 'differs') {
     await giveBack(deps, payment, snapshot, coverage.reason);
     return 'released';
+  }
+  if (snapshot.paymentIntent.metadata[METADATA.checkoutTransactionItemId]) {
+    // A payment of a commercetools Checkout transaction item: Checkout creates the order itself
+    // once its transaction completes (a second order, or an Ordered cart under Checkout, must not
+    // come from here). An order it made is aligned above like any other.
+    return 'left-to-checkout';
   }
   let cart: Cart = coverage.cart;
   const fromStripe = cart.shippingAddress

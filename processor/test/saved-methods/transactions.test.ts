@@ -3,6 +3,7 @@ import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
 import { isDuplicateKey } from '../../src/commercetools/port';
 import { browserConfirm, stripeFor } from '../../testing/stripe';
 import { oauthToken } from '../../testing/tokens';
+import { ordersOf } from '../../testing/cart';
 import { installConnectorTypes } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
@@ -192,6 +193,83 @@ describe('POST /operations/transactions', () => {
     expect(
       (await stripe.paymentIntents.search({ query: `metadata['ct_cart_id']:'${next.cartId}'` })).data,
     ).toHaveLength(1);
+  });
+
+  it('an Idempotency-Key used again with another body: 400, and nothing charged for the second body', async () => {
+    const customerId = await newCustomer();
+    const method = await savedCard(customerId);
+    const next = await checkout(world, { customerId });
+    const { currencyCode } = next.amountPlanned;
+    const body = {
+      cartId: next.cartId,
+      paymentInterface: 'stripe',
+      checkoutTransactionItemId: item(),
+      paymentMethod: { id: method.id },
+      amount: { centAmount: 100, currencyCode },
+    };
+    const key = `reused-${body.checkoutTransactionItemId}`;
+    const first = await transaction(body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(first.body.transactionStatus.state).toBe('Completed');
+    for (const other of [
+      { ...body, amount: { centAmount: 200, currencyCode } },
+      { ...body, checkoutTransactionItemId: item() },
+      { ...body, futureOrderNumber: 'R-other' },
+    ]) {
+      const reused = await transaction(other, { 'idempotency-key': key });
+      expect({ status: reused.status, code: reused.body.errors?.[0]?.code }).toEqual({
+        status: 400,
+        code: 'InvalidInput',
+      });
+      expect(reused.body.errors[0].message).toMatch(/Idempotency-Key/);
+    }
+    // The same body with the same key is the same request: the same answer.
+    const again = await transaction(body, { 'idempotency-key': key });
+    expect({ status: again.status, body: again.body }).toEqual({ status: first.status, body: first.body });
+    const made = (await stripe.paymentIntents.search({ query: `metadata['ct_cart_id']:'${next.cartId}'` })).data;
+    expect(made.map((pi) => pi.amount)).toEqual([100]);
+  });
+
+  it('two transaction items of one cart at once, each asking more than half: one is charged, the other refused', async () => {
+    const customerId = await newCustomer();
+    const method = await savedCard(customerId);
+    const next = await checkout(world, { customerId });
+    const { centAmount, currencyCode } = next.amountPlanned;
+    const part = Math.ceil(centAmount * 0.6);
+    const ask = () =>
+      transaction({
+        cartId: next.cartId,
+        paymentInterface: 'stripe',
+        checkoutTransactionItemId: item(),
+        paymentMethod: { id: method.id },
+        amount: { centAmount: part, currencyCode },
+      });
+    const answers = await Promise.all([ask(), ask(), ask()]);
+    const completed = answers.filter((a) => a.status === 201 && a.body.transactionStatus.state === 'Completed');
+    expect(completed).toHaveLength(1);
+    for (const refused of answers.filter((a) => !completed.includes(a))) {
+      expect({ status: refused.status, code: refused.body.errors?.[0]?.code }).toEqual({
+        status: 400,
+        code: 'InvalidInput',
+      });
+    }
+    const made = (await stripe.paymentIntents.search({ query: `metadata['ct_cart_id']:'${next.cartId}'` })).data;
+    expect(made.map((pi) => [pi.amount, pi.status])).toEqual([[part, 'succeeded']]);
+  });
+
+  it('a cart paid through commercetools Checkout is ordered by Checkout, not by the connector', async () => {
+    const customerId = await newCustomer();
+    const method = await savedCard(customerId);
+    const next = await checkout(world, { customerId });
+    const res = await transaction({
+      cartId: next.cartId,
+      paymentInterface: 'stripe',
+      checkoutTransactionItemId: item(),
+      paymentMethod: { id: method.id },
+    });
+    expect(res.body.transactionStatus.state).toBe('Completed');
+    expect(await ordersOf(on, next.cartId)).toEqual([]);
+    expect((await on.deps.payments.ct.getCart(next.cartId)).cartState).toBe('Active');
   });
 
   it("another customer's stored method, a cart without customer, no stored method: 400 and nothing made", async () => {
