@@ -20,6 +20,8 @@ export const METADATA = {
   operation: 'ct_operation',
   /** On PaymentIntents and Stripe customers: the commercetools customer paying (saved methods). */
   customerId: 'ct_customer_id',
+  /** On PaymentIntents of a recurring cart (`1`): the saved method gets a recurring payment job. */
+  recurring: 'ct_recurring',
   /** On refunds the connector makes on its own: why (`cart_changed`). */
   reason: 'ct_reason',
 } as const;

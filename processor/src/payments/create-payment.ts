@@ -28,6 +28,8 @@ interface SavedMethodChoice {
   setup_future_usage?: 'off_session';
   payment_method?: string;
   ctCustomerId?: string;
+  /** The cart recurs: the method it saves or uses gets a recurring payment job. */
+  recurring?: true;
 }
 
 /**
@@ -55,12 +57,14 @@ async function savedMethodChoice(
     token = await storedMethodToken(deps, cart.customerId, input.storedPaymentMethodId);
   }
   const customer = await stripeCustomerFor(deps, cart.customerId);
-  const save = input.storePaymentDetails === true || isRecurringCart(cart);
+  const recurring = isRecurringCart(cart);
+  const save = input.storePaymentDetails === true || recurring;
   return present({
     customer,
     setup_future_usage: save ? ('off_session' as const) : undefined,
     payment_method: token,
     ctCustomerId: cart.customerId,
+    recurring: recurring ? (true as const) : undefined,
   });
 }
 
@@ -220,6 +224,7 @@ async function createOnce(
       ...(ctx.futureOrderNumber ? { [METADATA.orderNumber]: ctx.futureOrderNumber } : {}),
       ...(gift ? { [METADATA.giftCardPlanned]: String(gift.centAmount) } : {}),
       ...(saved.ctCustomerId ? { [METADATA.customerId]: saved.ctCustomerId } : {}),
+      ...(saved.recurring ? { [METADATA.recurring]: '1' } : {}),
     },
     ...present({
       customer: saved.customer,
@@ -361,7 +366,10 @@ async function reuse(
   const currentMethod =
     typeof paymentIntent.payment_method === 'string' ? paymentIntent.payment_method : paymentIntent.payment_method?.id;
   if (saved.payment_method && currentMethod !== saved.payment_method) update.payment_method = saved.payment_method;
-  if (Object.keys(update).length === 0) {
+  // The cart may have started or stopped recurring since: the flag follows it ('' removes it).
+  const recurringFlag = saved.recurring ? '1' : '';
+  const flagChanged = (paymentIntent.metadata[METADATA.recurring] ?? '') !== recurringFlag;
+  if (Object.keys(update).length === 0 && !flagChanged) {
     await planned;
     return requireSecret(paymentIntent);
   }
@@ -371,6 +379,7 @@ async function reuse(
     metadata: {
       [UPDATE_SEQ]: String(seq),
       ...(saved.ctCustomerId ? { [METADATA.customerId]: saved.ctCustomerId } : {}),
+      ...(flagChanged ? { [METADATA.recurring]: recurringFlag } : {}),
     },
   };
   const [updated] = await Promise.all([
