@@ -44,6 +44,7 @@ describe('the browser script', () => {
       'form.js',
       'payment-element.js',
       'stripe.js',
+      'wallet-sheet.js',
       'wire.js',
     ]);
     const program = ts.createProgram(config!.fileNames, config!.options);

@@ -12,7 +12,7 @@ export const STAND_IN_PATH = '/v3/';
 
 const CONFIG_MARKER = '/*@stand-in-config*/ null';
 /** The browser modules (CommonJS, so eslint and `checkJs` see real imports); the entry comes last. */
-const MODULES = ['wire', 'form', 'dom', 'payment-element', 'express-checkout', 'stripe'];
+const MODULES = ['wire', 'form', 'dom', 'payment-element', 'wallet-sheet', 'express-checkout', 'stripe'];
 
 /** From `dist/` (tsc does not copy .js files) the modules are read from the sources. */
 function browserDir(): string {
