@@ -303,6 +303,23 @@ export async function createTransaction(
 }
 
 /**
+ * The PaymentIntent made for the payment, from the Stripe customer's list (read consistently,
+ * newest first; a transaction's repeat comes soon after its first attempt).
+ */
+async function madeFor(
+  deps: PaymentsDeps,
+  payment: Payment,
+  customer: string,
+): Promise<Stripe.PaymentIntent | undefined> {
+  const listed = await deps.stripe.paymentIntents.list({ customer, limit: 100 });
+  return listed.data.find(
+    (pi) =>
+      pi.metadata[METADATA.paymentId] === payment.id &&
+      pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey,
+  );
+}
+
+/**
  * The off-session PaymentIntent of the payment, confirmed in its creation call. Stripe's refusal
  * of the card (a decline, `authentication_required`) still makes the PaymentIntent, which the
  * error carries: it is the answer. A refusal without one (the method is gone) is answered as is.
@@ -347,11 +364,16 @@ async function charge(
     },
   };
   try {
-    // The payment is one per intended charge: its id and the parameters make the key.
-    return await stripe.paymentIntents.create(params, {
-      idempotencyKey: `ct-transaction:${payment.id}:create:${digest(params)}`,
-    });
+    // The payment is one per intended charge, and so is its PaymentIntent: the key is the
+    // payment's alone. A repeat whose parameters differ (a replica configured otherwise during a
+    // deploy, another order number without a key) must find the charge made, not make another.
+    return await stripe.paymentIntents.create(params, { idempotencyKey: `ct-transaction:${payment.id}:create` });
   } catch (error) {
+    if (isStripeError(error) && error.type === 'StripeIdempotencyError' && error.statusCode === 400) {
+      const made = await madeFor(deps, payment, customer);
+      if (made) return made;
+      throw retryLater('The charge of this transaction was made with other parameters and is not found yet; retry.');
+    }
     const kind = classifyStripeError(error);
     if (!isStripeError(error) || (kind !== 'refused' && kind !== 'not-found')) throw error;
     const made = (error.raw as { payment_intent?: Stripe.PaymentIntent } | undefined)?.payment_intent;

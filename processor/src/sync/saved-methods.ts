@@ -76,8 +76,21 @@ async function savedMethod(
   customerId: string,
   token: string,
 ): Promise<PaymentMethod | undefined> {
+  const pi = snapshot.paymentIntent;
   const existing = await deps.ct.findPaymentMethods(tokenPredicate(customerId, token));
   if (existing[0]) return existing[0];
+  // Not recorded yet, or deleted by the shopper since (which detaches it at Stripe first): a later
+  // sync of the payment that saved it must not bring a deleted card back.
+  const stripeCustomer = typeof pi.customer === 'string' ? pi.customer : pi.customer?.id;
+  const attached = await deps.stripe.paymentMethods.retrieve(token);
+  const holder = typeof attached.customer === 'string' ? attached.customer : attached.customer?.id;
+  if (!stripeCustomer || holder !== stripeCustomer) {
+    deps.log.info(
+      { paymentId: payment.id, stripePaymentMethodId: token },
+      'saved payment method no longer attached to the customer at Stripe (deleted): not recorded',
+    );
+    return undefined;
+  }
   const card = cardDetails(snapshot) ?? {};
   const types = await deps.customTypes();
   const key = paymentMethodKey(token);
