@@ -7,6 +7,8 @@ import { sleep, type Rng } from './rng';
 
 export interface RunContext extends FaultContext {
   seed: number;
+  /** The commercetools customers whose checkouts share saved cards. */
+  pool: string[];
 }
 
 /**
@@ -34,6 +36,14 @@ export async function browserCall(
     ctx.ledger.outcomes.add(`browser call retried after ${answer.status || answer.error}`);
     await sleep(Math.min(150 * attempt, 1500));
   }
+}
+
+/**
+ * A browser call of another method (`GET`/`DELETE /stored-payment-methods`) to one replica, with
+ * the session; answers as they come (no retry).
+ */
+export function sessionCall(replica: Replica, method: string, path: string, session: string): Promise<Answer> {
+  return send(`${replica.url}${path}`, { method, headers: { 'x-session-id': session } });
 }
 
 /** What Stripe says of a PaymentIntent now (the run's own read, with its charge and refunds). */

@@ -30,6 +30,8 @@ export interface Cluster {
   ctToken: string;
   /** An OAuth2 token for /operations, as commercetools Checkout would present it. */
   opsToken: string;
+  /** The same for charges of stored cards (`POST /operations/transactions`). */
+  txToken: string;
   postDeploy: CommandResult;
   stop(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function startCluster(replicaCount: number): Promise<Cluster> {
       STRIPE_API_URL: sandbox.info.stripe,
       CONNECT_SERVICE_URL: proxy.url,
       STRIPE_WEBHOOK_SIGNING_SECRET: undefined,
+      STRIPE_SAVED_PAYMENT_METHODS: 'on',
     });
     delete env.STRIPE_WEBHOOK_SIGNING_SECRET;
     const postDeploy = await runCommand('src/cli/deploy.ts', ['post-deploy', '--json'], env, scan);
@@ -109,6 +112,7 @@ export async function startCluster(replicaCount: number): Promise<Cluster> {
       headers: { authorization: `Basic ${Buffer.from('chaos-run:chaos-secret').toString('base64')}` },
     });
     const ops = await must(`${ct}/_sandbox/tokens`, { scope: 'manage_checkout_payment_intents:sandbox' });
+    const tx = await must(`${ct}/_sandbox/tokens`, { scope: 'manage_checkout_transactions:sandbox' });
     return {
       sandbox,
       ct,
@@ -121,6 +125,7 @@ export async function startCluster(replicaCount: number): Promise<Cluster> {
       browser: stripeClient(sandbox.info.stripe, sandbox.info.stripePublishableKey),
       ctToken: token.body.access_token,
       opsToken: ops.access_token,
+      txToken: tx.access_token,
       postDeploy,
       stop,
     };

@@ -107,6 +107,7 @@ export async function createPayment(
   }
   const paymentIntentId = String(res.body.clientSecret).split('_secret_')[0]!;
   const pi = await stripeRead(() => ctx.cluster.stripe.paymentIntents.retrieve(paymentIntentId));
+  const asked = (json ?? {}) as { storePaymentDetails?: boolean; storedPaymentMethodId?: string };
   const record: PaymentRecord = {
     paymentId: res.body.paymentReference,
     paymentIntentId,
@@ -114,6 +115,14 @@ export async function createPayment(
     cartAmount: checkout.cartAmount,
     piAmount: pi.amount,
     beforeConfirm: checkout.shopper.length === 0,
+    ...(asked.storePaymentDetails || asked.storedPaymentMethodId
+      ? {
+          saving: {
+            ...(asked.storePaymentDetails ? { store: true } : {}),
+            ...(asked.storedPaymentMethodId ? { storedPaymentMethodId: asked.storedPaymentMethodId } : {}),
+          },
+        }
+      : {}),
   };
   checkout.payments.push(record);
   paymentSecrets.set(paymentIntentId, res.body.clientSecret);
@@ -123,25 +132,37 @@ export async function createPayment(
 /** Client secrets stay in memory only (the browser's). */
 const paymentSecrets = new Map<string, string>();
 
-/** The shopper confirms in the browser (Stripe.js with the publishable key), then the processor is told. */
+/**
+ * The shopper confirms in the browser (Stripe.js with the publishable key), then the processor is
+ * told. Without a card the PaymentIntent's own method is confirmed (a stored card); with
+ * `authenticate` a 3-D Secure challenge is passed.
+ */
 export async function pay(
   ctx: RunContext,
   r: Rng,
   checkout: CheckoutRecord,
   payment: PaymentRecord,
-  card: string,
+  card: string | undefined,
   repay = false,
+  authenticate = false,
 ): Promise<ShopperConfirm> {
   const secret = paymentSecrets.get(payment.paymentIntentId)!;
   let stripeAnswer: string;
   let amount: number;
   try {
     const pi = await ctx.cluster.browser.paymentIntents.confirm(payment.paymentIntentId, {
-      payment_method: card,
+      ...(card ? { payment_method: card } : {}),
       client_secret: secret,
     } as Stripe.PaymentIntentConfirmParams);
     stripeAnswer = pi.status;
     amount = pi.amount;
+    if (authenticate && pi.status === 'requires_action') {
+      const passed = await must(`${ctx.cluster.stripeUrl}/_sandbox/payment_intents/${pi.id}/authenticate`, {
+        client_secret: secret,
+        outcome: 'succeed',
+      });
+      stripeAnswer = passed.status;
+    }
   } catch (error) {
     if (!(error instanceof Stripe.errors.StripeError)) throw error;
     stripeAnswer = error.code ?? error.type;
@@ -150,7 +171,7 @@ export async function pay(
   const shopper: ShopperConfirm = {
     paymentIntentId: payment.paymentIntentId,
     paymentId: payment.paymentId,
-    card,
+    card: card ?? 'stored',
     amount,
     cartAmount: checkout.cartAmount,
     stripe: stripeAnswer,
@@ -164,7 +185,7 @@ export async function pay(
     ...(res.body?.errorCode ? { errorCode: res.body.errorCode } : {}),
   };
   ctx.ledger.outcomes.add(
-    `confirm (${card.replace('pm_', '')}) → ${res.body?.outcome ?? res.status}${res.body?.errorCode ? ` (${res.body.errorCode})` : ''}`,
+    `confirm (${(card ?? 'stored card').replace('pm_', '')}) → ${res.body?.outcome ?? res.status}${res.body?.errorCode ? ` (${res.body.errorCode})` : ''}`,
   );
   return shopper;
 }

@@ -29,6 +29,23 @@ export const FAULT_CLASSES = {
   retryAfterWebhook: 'operation retried after its webhook landed',
   concurrentOp: 'operation sent to two replicas at once',
   dispute: 'dispute',
+  savedCard: 'card saved while paying (storePaymentDetails)',
+  storedPay: 'payment with a stored card (storedPaymentMethodId)',
+  customerRace: "a customer's first payments on two replicas at once",
+  recurringCart: 'recurring cart paid, saving its card (recurring payment job)',
+  txCharge: 'stored card charged off-session (POST /operations/transactions)',
+  txPartial: 'off-session charge of a part of the cart (amount)',
+  txRepeat: 'off-session charge repeated (same body, with or without Idempotency-Key)',
+  txConcurrent: 'off-session charge sent to two replicas at once',
+  txKill: 'replica kill -9 mid-charge, retried',
+  txCt409: 'commercetools 409 on cart updates during an off-session charge',
+  txCt503: 'commercetools 503 on cart updates during an off-session charge',
+  txStripe500: 'Stripe 500 after an off-session PaymentIntent was made (answer lost)',
+  txAuthRequired: 'off-session charge of a card that needs authentication',
+  txKeyOtherBody: "an off-session charge's Idempotency-Key reused with another body",
+  methodDelete: 'stored card deleted (DELETE /stored-payment-methods)',
+  methodDeleteTwice: 'stored card deleted twice',
+  methodDeleteConcurrent: 'stored card deleted on two replicas at once',
 } as const;
 
 export type FaultClass = keyof typeof FAULT_CLASSES;
@@ -71,6 +88,35 @@ export async function loseCaptureAnswers(ctx: FaultContext, paymentIntentId: str
   const path = `/v1/payment_intents/${paymentIntentId}/capture`;
   await stripeFaults(ctx, { method: 'POST', path, status: 500, times: 3, phase: 'after' });
   ctx.ledger.faults.add('captureLost');
+}
+
+/**
+ * Stripe makes the next off-session charges (PaymentIntents the connector keys
+ * `ct-transaction:…`, docs/payment-model.md) but their answers are lost (500), as many times as
+ * the connector's Stripe client retries, so that the caller gets no answer and retries.
+ */
+export async function loseCreateAnswers(ctx: FaultContext): Promise<void> {
+  await stripeFaults(ctx, {
+    method: 'POST',
+    path: '/v1/payment_intents',
+    idempotencyKey: 'ct-transaction:*',
+    status: 500,
+    times: 3,
+    phase: 'after',
+  });
+}
+
+/** Faults on the updates of one commercetools cart (an off-session charge puts its payment there). */
+export async function cartWriteFault(
+  ctx: FaultContext,
+  cartId: string,
+  kind: 'ct409' | 'ct503' | 'ctSlow',
+  r: Rng,
+): Promise<void> {
+  const path = `/sandbox/carts/${cartId}`;
+  if (kind === 'ct409') await ctFaults(ctx, { method: 'POST', path, status: 409, times: r.int(1, 3) });
+  if (kind === 'ct503') await ctFaults(ctx, { method: 'POST', path, status: 503, times: r.int(2, 4) });
+  if (kind === 'ctSlow') await ctFaults(ctx, { method: 'POST', path, delayMs: r.int(1000, 3000), times: 1 });
 }
 
 /** The same for the next refunds (Stripe's refund path names no PaymentIntent: whichever comes next). */

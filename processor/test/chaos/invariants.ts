@@ -3,6 +3,7 @@ import type { CheckoutRecord, Ledger } from './ledger';
 import type { LogScan } from './logscan';
 import { checkMovements, needsRelease } from './movements';
 import type { CtPayment, FinalState, PiFinal } from './observe';
+import { checkCharges, checkSavedCards, PENDING, type PendingRule } from './stored';
 
 export const INVARIANTS = {
   a: '(a) every Stripe movement matches exactly one request, shopper payment, dashboard action or cart-change release',
@@ -12,7 +13,8 @@ export const INVARIANTS = {
   e: '(e) every PaymentIntent is its payment’s and only its',
   f: '(f) no secret or raw Stripe payload in any log',
   g: '(g) no checkout left unpayable',
-  h: '(h) operation answers are honest',
+  h: '(h) operation and off-session charge answers are honest',
+  i: '(i) saved cards: one Stripe customer per commercetools customer, linked both ways; one payment method per saved card, none for a detached one',
 } as const;
 
 export type Invariant = keyof typeof INVARIANTS;
@@ -22,7 +24,11 @@ export interface Violation {
   /** The commercetools payment (or PaymentIntent, or log source) it is about. */
   subject: string;
   reason: string;
+  /** A rule reported but not yet enforced (see PENDING in stored.ts). */
+  pending?: PendingRule;
 }
+
+export { PENDING };
 
 const sum = (payment: CtPayment, type: string, states: string[]) =>
   payment.transactions
@@ -140,12 +146,14 @@ export function checkInvariants(state: FinalState, ledger: Ledger, scan: LogScan
   const out: Violation[] = [];
   const v = (invariant: Invariant) => (subject: string, reason: string) => out.push({ invariant, subject, reason });
   const byPi = ledger.byPaymentIntent();
+  const charges = checkCharges(state, ledger);
 
   for (const f of state.pis.values()) {
     const checkout = byPi.get(f.pi.id);
     const paymentId = f.pi.metadata.ct_payment_id;
     const subject = `payment ${paymentId ?? '?'} (${f.pi.id})`;
-    for (const finding of checkMovements(f, checkout)) v(finding.invariant)(subject, finding.reason);
+    const offSession = !checkout && charges.carts.has(f.pi.metadata.ct_cart_id ?? '');
+    for (const finding of checkMovements(f, checkout, offSession)) v(finding.invariant)(subject, finding.reason);
     const payment = paymentId ? state.payments.get(paymentId) : undefined;
     bounds(f, payment?.interfaceId === f.pi.id ? payment : undefined, (reason) => v('b')(subject, reason));
   }
@@ -170,5 +178,12 @@ export function checkInvariants(state: FinalState, ledger: Ledger, scan: LogScan
           `paying again with pm_card_visa: ${s.stripe}, confirm ${JSON.stringify(s.confirm)}`,
         );
   for (const note of ledger.unpayable) v('g')(`cart ${note.cartId}`, note.reason);
+  for (const finding of [...charges.findings, ...checkSavedCards(state, ledger)])
+    out.push({
+      invariant: finding.invariant,
+      subject: finding.subject,
+      reason: finding.reason,
+      ...(finding.pending ? { pending: finding.pending } : {}),
+    });
   return out;
 }

@@ -59,6 +59,8 @@ export interface PaymentRecord {
   piAmount: number;
   /** Asked before the shopper confirmed anything (the repeats of a changed cart). */
   beforeConfirm: boolean;
+  /** What the browser asked for besides the cart: saving the card, or a stored one (its commercetools id). */
+  saving?: { store?: boolean; storedPaymentMethodId?: string };
 }
 
 /** One confirmation by the shopper in the browser (Stripe.js), and what the processor said after. */
@@ -107,6 +109,8 @@ export interface CheckoutRecord {
   currency: string;
   cartId: string;
   sessionId: string;
+  /** The commercetools customer of the cart (saved cards), when it has one. */
+  customerId?: string;
   /** The cart's amount to pay now. */
   cartAmount: number;
   steps: string[];
@@ -130,8 +134,95 @@ export class Counter {
   }
 }
 
+/** A commercetools customer of the run (saved cards); `fresh` ones belong to one checkout. */
+export interface CustomerRecord {
+  id: string;
+  email: string;
+  fresh: boolean;
+}
+
+/** One HTTP request of a transaction or a deletion, and what came back (status 0: no answer). */
+export interface CallRecord {
+  replica: string;
+  status: number;
+  /** `transactionStatus.state` of a transaction's answer. */
+  state?: string;
+  /** The first error message of a Failed transaction (its reason). */
+  reason?: string;
+  paymentReference?: string;
+  errorCode?: string;
+  /** When it was sent and answered, ms since the epoch. */
+  sentAt: number;
+  at: number;
+}
+
+/**
+ * One intended charge of a stored card by commercetools Checkout (`POST /operations/transactions`):
+ * its first request and every retry (same body and key), copies to two replicas included. Repeats
+ * meant as the same charge are ops of their own with the same identity (tag `repeat`).
+ */
+export interface TxOp {
+  id: number;
+  body: {
+    cartId: string;
+    paymentInterface: string;
+    checkoutTransactionItemId: string;
+    paymentMethod: { id: string };
+    amount?: { centAmount: number; currencyCode: string };
+    futureOrderNumber?: string;
+  };
+  key?: string;
+  /** 'repeat', 'concurrent', 'kill', 'ct409', 'ct503', 'stripe500', 'key-other-body', 'after-delete'. */
+  tags: string[];
+  requests: CallRecord[];
+}
+
+/** The identity of a transaction request: its `Idempotency-Key`, else its whole body. */
+export const txIdentity = (op: Pick<TxOp, 'key' | 'body'>) =>
+  op.key !== undefined ? `key ${op.key}` : `body ${JSON.stringify(op.body)}`;
+
+/** How a transaction op was finally answered, over all its requests. */
+export function txAnswer(op: TxOp): 'Completed' | 'Failed' | 'Pending' | 'invalid' | 'unanswered' {
+  const answered = op.requests.filter((q) => isAnswer(q.status));
+  for (const state of ['Completed', 'Pending', 'Failed'] as const)
+    if (answered.some((q) => q.state === state)) return state;
+  return answered.length > 0 ? 'invalid' : 'unanswered';
+}
+
+/** A cart of a customer charged by commercetools Checkout with a stored card (no shopper). */
+export interface TxCartRecord {
+  index: number;
+  customerId: string;
+  cartId: string;
+  currency: string;
+  /** The cart's gross total (minor units of commercetools). */
+  cartAmount: number;
+  fractionDigits: number;
+  /** Only parts of the cart are asked for (amounts), never all of it: no order may be made. */
+  partial: boolean;
+  /** The stored method charged: its commercetools id and Stripe PaymentMethod. */
+  methodId: string;
+  token: string;
+  /** The method needs the shopper off-session (authentication_required): every charge must fail. */
+  needsAuth: boolean;
+  ops: TxOp[];
+  notes: string[];
+}
+
+/** A deletion of a stored method through `DELETE /stored-payment-methods/:id` (retries, copies). */
+export interface DeletionRecord {
+  customerId: string;
+  methodId: string;
+  token: string;
+  tags: string[];
+  requests: CallRecord[];
+}
+
 export class Ledger {
   readonly checkouts: CheckoutRecord[] = [];
+  readonly customers: CustomerRecord[] = [];
+  readonly txCarts: TxCartRecord[] = [];
+  readonly deletions: DeletionRecord[] = [];
   /** Faults injected, per class (see FAULT_CLASSES). */
   readonly faults = new Counter();
   readonly outcomes = new Counter();
@@ -157,6 +248,12 @@ export class Ledger {
       notes: [],
     };
     this.checkouts.push(full);
+    return full;
+  }
+
+  txOp(cart: TxCartRecord, op: Omit<TxOp, 'id' | 'requests'>): TxOp {
+    const full: TxOp = { ...op, id: this.nextOp++, requests: [] };
+    cart.ops.push(full);
     return full;
   }
 

@@ -51,7 +51,11 @@ export function needsRelease(checkout: CheckoutRecord | undefined, f: PiFinal): 
   return isAuthorized(f) && authorizing !== undefined && authorizing.amount !== authorizing.cartAmount;
 }
 
-export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined): Finding[] {
+/**
+ * `offSession`: the PaymentIntent is an off-session charge of a stored card, whose authorization
+ * the charges' oracle (stored.ts) matches to a request; its captures and refunds are matched here.
+ */
+export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined, offSession = false): Finding[] {
   const pi = f.pi;
   const out: Finding[] = [];
   const flag = (invariant: Finding['invariant'], reason: string) =>
@@ -60,7 +64,7 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
 
   // The authorization itself: the shopper confirmed exactly this amount on this PaymentIntent.
   const confirms = (checkout?.shopper ?? []).filter((s) => s.paymentIntentId === pi.id);
-  if (authorized && !confirms.some((s) => s.amount === f.charge!.amount))
+  if (!offSession && authorized && !confirms.some((s) => s.amount === f.charge!.amount))
     flag(
       'a',
       `authorized ${f.charge!.amount} but the shopper confirmed ${confirms.map((s) => s.amount).join('/') || 'nothing'}`,
@@ -88,7 +92,12 @@ export function checkMovements(f: PiFinal, checkout: CheckoutRecord | undefined)
   const causes: Cause[] = [];
   const add = (cause: Omit<Cause, 'used'>) => causes.push({ ...cause, used: new Set() });
   if (authorized && pi.capture_method !== 'manual')
-    add({ label: 'shopper payment (automatic capture)', kinds: ['capture'], amount: f.charge!.amount, rank: 0 });
+    add({
+      label: offSession ? 'off-session charge (automatic capture)' : 'shopper payment (automatic capture)',
+      kinds: ['capture'],
+      amount: f.charge!.amount,
+      rank: 0,
+    });
   for (const d of checkout?.dashboard ?? []) {
     if (d.paymentIntentId !== pi.id || !d.ok) continue;
     add({

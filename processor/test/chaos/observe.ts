@@ -37,12 +37,47 @@ export interface CtOrder {
   taxedPrice?: { totalGross: { centAmount: number; currencyCode: string; fractionDigits: number } };
 }
 
+export interface CtPaymentMethod {
+  id: string;
+  key?: string;
+  customer?: { id: string };
+  paymentInterface?: string;
+  method?: string;
+  token?: { value: string };
+  paymentMethodStatus?: string;
+}
+
+export interface CtCustomer {
+  id: string;
+  custom?: { type: { id: string; obj?: { key: string } }; fields: Record<string, unknown> };
+}
+
+export interface CtRecurringJob {
+  id: string;
+  originPayment?: { id: string };
+  paymentMethod?: { id: string };
+}
+
+/** Saved cards as Stripe and commercetools keep them after the run. */
+export interface SavedState {
+  /** Every Stripe customer. */
+  stripeCustomers: Stripe.Customer[];
+  /** The PaymentMethods attached to each Stripe customer. */
+  attached: Map<string, Stripe.PaymentMethod[]>;
+  /** The run's commercetools customers. */
+  customers: Map<string, CtCustomer>;
+  /** Every commercetools payment method. */
+  methods: CtPaymentMethod[];
+  jobs: CtRecurringJob[];
+}
+
 export interface FinalState {
   /** Every PaymentIntent in Stripe. */
   pis: Map<string, PiFinal>;
   /** Every commercetools payment. */
   payments: Map<string, CtPayment>;
   ordersByCart: Map<string, CtOrder[]>;
+  saved: SavedState;
 }
 
 /** A release is not a refund: Stripe shows it as a reversal on the card (older API versions). */
@@ -101,5 +136,32 @@ export async function observe(ctx: RunContext): Promise<FinalState> {
     pis: new Map(finals.map((f) => [f.pi.id, f])),
     payments: new Map(payments.map((p) => [p.id, p])),
     ordersByCart,
+    saved: await observeSaved(ctx),
   };
+}
+
+async function observeSaved(ctx: RunContext): Promise<SavedState> {
+  const { stripe } = ctx.cluster;
+  const stripeCustomers = await stripeRead(() =>
+    stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+  );
+  const attached = new Map(
+    await pool(stripeCustomers, 12, async (c) => {
+      const list = await stripeRead(() =>
+        stripe.customers.listPaymentMethods(c.id, { limit: 100 }).autoPagingToArray({ limit: 1000 }),
+      );
+      return [c.id, list] as const;
+    }),
+  );
+  const customers = new Map(
+    await pool(ctx.ledger.customers, 12, async (c) => {
+      const customer = await ctRead<CtCustomer>(ctx, `/customers/${c.id}?expand=custom.type`);
+      return [c.id, customer] as const;
+    }),
+  );
+  const [methods, jobs] = await Promise.all([
+    ctAll<CtPaymentMethod>(ctx, 'payment-methods'),
+    ctAll<CtRecurringJob>(ctx, 'recurring-payment-jobs'),
+  ]);
+  return { stripeCustomers, attached, customers, methods, jobs };
 }

@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
 import { compareWithExpectation, expectedOrderState } from './expectation';
-import type { CheckoutRecord, LogicalOp } from './ledger';
+import { Ledger, type CheckoutRecord, type LogicalOp, type TxCartRecord, type TxOp } from './ledger';
 import { LogScan } from './logscan';
 import { checkMovements } from './movements';
-import type { CtPayment, PiFinal } from './observe';
+import type { CtOrder, CtPayment, FinalState, PiFinal } from './observe';
+import { checkCharges, checkSavedCards } from './stored';
 
 // The oracle's own pieces can fail: each check is shown a state it must refuse.
 
@@ -139,4 +140,189 @@ it('movements: a refund twice for one request, and an approval without a movemen
     },
   ]);
   expect(checkMovements(final({ refunds: [refund('re_1', 1000)] }), rejected).map((x) => x.invariant)).toEqual(['h']);
+});
+
+// Saved cards and off-session charges (stored.ts).
+
+const CART = 'cart-9';
+const offSession = (id: string, amount: number, over: Partial<Stripe.PaymentIntent> = {}) =>
+  final({
+    pi: pi({
+      id,
+      amount,
+      customer: 'cus_1',
+      payment_method: 'pm_1',
+      metadata: { ct_cart_id: CART, ct_payment_id: `pay-${id}`, ct_customer_id: 'cust-1' },
+      ...over,
+    }),
+    charge: charge({ id: `ch_${id}`, amount, amount_captured: amount }),
+    charges: [charge({ id: `ch_${id}`, amount, amount_captured: amount })],
+    captures: [{ id: `txn_${id}`, amount }],
+  });
+const state = (pis: PiFinal[], over: Partial<FinalState> = {}): FinalState => ({
+  pis: new Map(pis.map((f) => [f.pi.id, f])),
+  payments: new Map(),
+  ordersByCart: new Map(),
+  saved: { stripeCustomers: [], attached: new Map(), customers: new Map(), methods: [], jobs: [] },
+  ...over,
+});
+const answered = (state: string, paymentReference?: string) => ({
+  replica: 'r1',
+  status: 201,
+  state,
+  ...(state === 'Failed' ? { reason: 'authentication_required: needs the shopper' } : {}),
+  ...(paymentReference ? { paymentReference } : {}),
+  sentAt: 0,
+  at: 1,
+});
+function chargeLedger(ops: Partial<TxOp>[], cart: Partial<TxCartRecord> = {}): Ledger {
+  const ledger = new Ledger();
+  const record: TxCartRecord = {
+    index: 0,
+    customerId: 'cust-1',
+    cartId: CART,
+    currency: 'EUR',
+    cartAmount: 5000,
+    fractionDigits: 2,
+    partial: false,
+    methodId: 'method-1',
+    token: 'pm_1',
+    needsAuth: false,
+    ops: [],
+    notes: [],
+    ...cart,
+  };
+  ledger.txCarts.push(record);
+  for (const op of ops)
+    ledger
+      .txOp(record, {
+        body: {
+          cartId: CART,
+          paymentInterface: 'stripe',
+          checkoutTransactionItemId: 'item-1',
+          paymentMethod: { id: 'method-1' },
+        },
+        tags: [],
+        ...op,
+      })
+      .requests.push(...(op.requests ?? []));
+  return ledger;
+}
+const findings = (s: FinalState, ledger: Ledger) =>
+  checkCharges(s, ledger).findings.map((x) => `${x.invariant}${x.pending ? ' pending' : ''}`);
+
+it('off-session charges: one charge per request identity, answers that match Stripe', () => {
+  const linked = (id: string) => ({
+    id: `pay-${id}`,
+    interfaceId: id,
+    amountPlanned: { centAmount: 5000, currencyCode: 'EUR', fractionDigits: 2 },
+    transactions: [],
+  });
+  const payments = new Map([['pay-pi_a', linked('pi_a')]]);
+  const once = chargeLedger([
+    { requests: [answered('Completed', 'pay-pi_a')] },
+    { tags: ['repeat'], requests: [answered('Completed', 'pay-pi_a')] },
+  ]);
+  expect(findings(state([offSession('pi_a', 5000)], { payments }), once)).toEqual(['d']); // charged in full: no order
+  const order = {
+    id: 'o1',
+    paymentState: 'Paid',
+    totalPrice: { centAmount: 5000, currencyCode: 'EUR', fractionDigits: 2 },
+  } as CtOrder;
+  const ordered = new Map([[CART, [order]]]);
+  expect(findings(state([offSession('pi_a', 5000)], { payments, ordersByCart: ordered }), once)).toEqual([]);
+  // The same keyless body twice is one charge: a second PaymentIntent is money without a cause.
+  expect(
+    findings(state([offSession('pi_a', 5000), offSession('pi_b', 5000)], { payments, ordersByCart: ordered }), once),
+  ).toEqual(['a']);
+  // Completed without a charge; Failed with one.
+  expect(findings(state([], { payments }), once)).toEqual(['h']);
+  const failed = chargeLedger([{ requests: [answered('Failed', 'pay-pi_a')] }]);
+  expect(findings(state([offSession('pi_a', 5000)], { payments, ordersByCart: ordered }), failed)).toContain('h');
+  // A card that needs authentication: the failure is a Failure transaction of the payment.
+  const needsAuth = chargeLedger([{ requests: [answered('Failed', 'pay-pi_a')] }], { needsAuth: true });
+  expect(findings(state([], { payments }), needsAuth)).toEqual(['c']);
+  // Parts of a cart: no order, and the other body under a used key is the pending rule's.
+  const parts = chargeLedger(
+    [
+      {
+        key: 'k1',
+        body: {
+          cartId: CART,
+          paymentInterface: 'stripe',
+          checkoutTransactionItemId: 'i1',
+          paymentMethod: { id: 'method-1' },
+          amount: { centAmount: 1000, currencyCode: 'EUR' },
+        },
+        requests: [answered('Completed', 'pay-pi_a')],
+      },
+      {
+        key: 'k1',
+        tags: ['key-other-body'],
+        body: {
+          cartId: CART,
+          paymentInterface: 'stripe',
+          checkoutTransactionItemId: 'i1',
+          paymentMethod: { id: 'method-1' },
+          amount: { centAmount: 500, currencyCode: 'EUR' },
+        },
+        requests: [{ replica: 'r1', status: 400, sentAt: 0, at: 1 }],
+      },
+    ],
+    { partial: true },
+  );
+  expect(findings(state([offSession('pi_a', 1000)], { payments }), parts)).toEqual([]);
+  expect(findings(state([offSession('pi_a', 1000), offSession('pi_b', 500)], { payments }), parts)).toEqual([
+    'h pending',
+  ]);
+  expect(findings(state([offSession('pi_a', 1000)], { payments, ordersByCart: ordered }), parts)).toEqual(['d']);
+});
+
+it('saved cards: one linked Stripe customer, one payment method per attached card, none for a detached one', () => {
+  const ledger = new Ledger();
+  ledger.customers.push({ id: 'cust-1', email: 'x@example.com', fresh: false });
+  const cus = (id: string) =>
+    ({ id, metadata: { ct_customer_id: 'cust-1', ct_project_key: 'sandbox' } }) as unknown as Stripe.Customer;
+  const linkedCustomer = {
+    id: 'cust-1',
+    custom: { type: { id: 't', obj: { key: 'stripe-connector-customer' } }, fields: { stripeCustomerId: 'cus_1' } },
+  };
+  const method = (id: string, token: string) => ({
+    id,
+    key: `stripe-${token}`,
+    customer: { id: 'cust-1' },
+    paymentInterface: 'stripe',
+    token: { value: token },
+    paymentMethodStatus: 'Active',
+  });
+  const saving = offSession('pi_a', 5000, { setup_future_usage: 'off_session' });
+  const saved = (over: Partial<FinalState['saved']>) =>
+    state([saving], {
+      saved: {
+        stripeCustomers: [cus('cus_1')],
+        attached: new Map([['cus_1', [{ id: 'pm_1' } as Stripe.PaymentMethod]]]),
+        customers: new Map([['cust-1', linkedCustomer]]),
+        methods: [method('m1', 'pm_1')],
+        jobs: [],
+        ...over,
+      },
+    });
+  const reasons = (s: FinalState, l = ledger) => checkSavedCards(s, l).map((x) => x.invariant);
+  expect(reasons(saved({}))).toEqual([]);
+  expect(reasons(saved({ stripeCustomers: [cus('cus_1'), cus('cus_2')] }))).toEqual(['i']);
+  expect(reasons(saved({ customers: new Map([['cust-1', { id: 'cust-1' }]]) }))).toEqual(['i']);
+  // Saved at Stripe and not in commercetools; in commercetools twice; in commercetools and detached.
+  expect(reasons(saved({ methods: [] }))).toEqual(['i']);
+  expect(reasons(saved({ methods: [method('m1', 'pm_1'), method('m2', 'pm_1')] }))).toEqual(['i']);
+  expect(reasons(saved({ methods: [method('m1', 'pm_1'), method('m3', 'pm_9')] }))).toEqual(['i']);
+  // A deletion answered 204 leaves neither the method nor the attachment.
+  ledger.deletions.push({
+    customerId: 'cust-1',
+    methodId: 'm1',
+    token: 'pm_1',
+    tags: ['once'],
+    requests: [{ replica: 'r0', status: 204, sentAt: 0, at: 1 }],
+  });
+  expect(reasons(saved({}))).toEqual(['i', 'i']);
+  expect(reasons(saved({ attached: new Map(), methods: [] }))).toEqual([]);
 });

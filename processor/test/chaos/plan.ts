@@ -31,6 +31,39 @@ export type Step =
   | 'key-other-body';
 export type PaymentFault = 'ct409' | 'ct503' | 'ctSlow' | 'stripe429';
 
+/** What goes wrong around one charge of a stored card (`POST /operations/transactions`). */
+export type ChargeFault =
+  'none' | 'repeat' | 'concurrent' | 'kill' | 'ct409' | 'ct503' | 'stripe500' | 'key-other-body';
+
+/** One cart of the customer charged off-session with the card of the checkout. */
+export interface ChargePlan {
+  /** Parts of the cart (amounts asked), never all of it; else what is left to pay. */
+  partial: boolean;
+  keyed: boolean;
+  fault: ChargeFault;
+}
+
+/**
+ * A checkout of a commercetools customer (saved cards): it saves the card it pays with, pays with
+ * one the customer saved before (saving one first in a checkout of its own when there is none),
+ * or pays without saving; then commercetools Checkout charges the card for other carts of the
+ * customer, and the customer may delete it.
+ */
+export interface CustomerPlan {
+  /** A customer of the run's pool (methods are reused across checkouts), or one of its own. */
+  customer: number | 'fresh';
+  pay: 'save' | 'stored' | 'plain';
+  /** The card saved: one Stripe lets pay off-session, or one that needs the shopper (authentication_required). */
+  card: 'visa' | 'needs-auth';
+  /** A recurring cart (saving implied; the connector asks for a recurring payment job). */
+  recurringCart: boolean;
+  /** A fresh customer's first payments, of two carts, on two replicas at once: one Stripe customer. */
+  race: boolean;
+  charges: ChargePlan[];
+  /** The card is deleted afterwards: once, twice one after the other, or on two replicas at once. */
+  remove?: 'once' | 'twice' | 'concurrent';
+}
+
 export interface Plan {
   index: number;
   flavor: Flavor;
@@ -43,6 +76,7 @@ export interface Plan {
   dispute?: 'won' | 'lost' | 'open' | 'inquiry';
   /** Chance that an operation carries an Idempotency-Key header. */
   keyed: number;
+  customer?: CustomerPlan;
 }
 
 const MANUAL_FIRST: readonly Step[] = [
@@ -73,7 +107,7 @@ const AFTER_CAPTURE: readonly Step[] = [
   'key-other-body',
 ];
 
-export function drawPlan(seed: number, index: number): Plan {
+export function drawPlan(seed: number, index: number, poolSize = 1): Plan {
   const r: Rng = stream(seed, index);
   const flavor: Flavor = r.chance(0.45) ? 'auto' : 'manual';
   const card: Card =
@@ -132,7 +166,7 @@ export function drawPlan(seed: number, index: number): Plan {
     for (let i = r.int(0, 3); i > 0; i--) steps.push(r.pick(AFTER_CAPTURE));
   }
   const dispute = r.chance(0.08) ? r.pick(['won', 'lost', 'open', 'inquiry'] as const) : undefined;
-  return {
+  const plan: Plan = {
     index,
     flavor,
     currency,
@@ -144,11 +178,57 @@ export function drawPlan(seed: number, index: number): Plan {
     ...(dispute ? { dispute } : {}),
     keyed: r.pick([0, 0.5, 1]),
   };
+  // Drawn after the rest, so that a seed's other plans stay what they were.
+  const customer = drawCustomer(r, poolSize);
+  if (customer) {
+    plan.customer = customer;
+    // A customer pays by card, the cart as it is.
+    plan.card = 'visa';
+    plan.cart = 'none';
+  }
+  return plan;
+}
+
+const CHARGE_FAULTS: readonly ChargeFault[] = [
+  'none',
+  'none',
+  'none',
+  'repeat',
+  'repeat',
+  'concurrent',
+  'kill',
+  'ct409',
+  'ct503',
+  'stripe500',
+  'key-other-body',
+];
+
+function drawCharge(r: Rng): ChargePlan {
+  return { partial: r.chance(0.35), keyed: r.chance(0.5), fault: r.pick(CHARGE_FAULTS) };
+}
+
+/** About a third of the checkouts are a customer's (`poolSize` customers share them). */
+function drawCustomer(r: Rng, poolSize: number): CustomerPlan | undefined {
+  if (!r.chance(0.3)) return undefined;
+  const pay = r.pick(['save', 'save', 'save', 'stored', 'stored', 'plain'] as const);
+  const race = r.chance(0.15) && pay === 'save';
+  const plan: CustomerPlan = {
+    customer: race ? 'fresh' : r.int(0, Math.max(0, poolSize - 1)),
+    pay,
+    card: pay === 'save' && r.chance(0.2) ? 'needs-auth' : 'visa',
+    recurringCart: pay === 'save' && r.chance(0.25),
+    race,
+    charges: [],
+  };
+  if (pay !== 'plain' && r.chance(0.6)) for (let i = r.int(1, 2); i > 0; i--) plan.charges.push(drawCharge(r));
+  if (pay !== 'plain' && r.chance(0.2)) plan.remove = r.pick(['once', 'twice', 'concurrent'] as const);
+  return plan;
 }
 
 /** The fault classes a plan asks for (background classes come from the background chaos). */
 export function classesOf(plan: Plan): Set<FaultClass> {
   const out = new Set<FaultClass>(plan.faults);
+  if (plan.customer) for (const c of customerClasses(plan.customer)) out.add(c);
   if (plan.card === '3ds-abandoned') out.add('threeDsAbandoned');
   if (plan.cart === 'change-repay' || plan.cart === 'change-abandon') out.add('cartChange');
   if (plan.cart === 'abab') out.add('cartAbab');
@@ -171,6 +251,95 @@ export function classesOf(plan: Plan): Set<FaultClass> {
   for (const step of plan.steps) for (const c of byStep[step] ?? []) out.add(c);
   if (plan.dispute) out.add('dispute');
   return out;
+}
+
+const CHARGE_CLASS: Record<Exclude<ChargeFault, 'none'>, FaultClass> = {
+  repeat: 'txRepeat',
+  concurrent: 'txConcurrent',
+  kill: 'txKill',
+  ct409: 'txCt409',
+  ct503: 'txCt503',
+  stripe500: 'txStripe500',
+  'key-other-body': 'txKeyOtherBody',
+};
+const REMOVE_CLASS = {
+  once: 'methodDelete',
+  twice: 'methodDeleteTwice',
+  concurrent: 'methodDeleteConcurrent',
+} as const;
+
+/** The classes of a customer's checkout (saved cards, off-session charges, deletions). */
+export function customerClasses(c: CustomerPlan): Set<FaultClass> {
+  const out = new Set<FaultClass>();
+  if (c.pay === 'save') out.add('savedCard');
+  if (c.pay === 'stored') out.add('storedPay');
+  if (c.race) out.add('customerRace');
+  if (c.recurringCart) out.add('recurringCart');
+  if (c.pay === 'plain') return out;
+  for (const charge of c.charges) {
+    out.add(c.card === 'needs-auth' ? 'txAuthRequired' : 'txCharge');
+    if ((charge.partial || charge.fault === 'key-other-body') && c.card === 'visa') out.add('txPartial');
+    if (charge.fault !== 'none') out.add(CHARGE_CLASS[charge.fault]);
+  }
+  if (c.remove) out.add(REMOVE_CLASS[c.remove]);
+  return out;
+}
+
+/**
+ * How a customer's checkout is made to produce a class: false when this one cannot (another
+ * carries it). Charges with faults go to cards that pay off-session, two at most per checkout.
+ */
+const FORCE_CUSTOMER: Partial<Record<FaultClass, (c: CustomerPlan) => boolean>> = {
+  savedCard: (c) => c.pay !== 'stored' && ((c.pay = 'save'), true),
+  storedPay: (c) =>
+    c.pay === 'stored' ||
+    (c.card === 'visa' && !c.race && !c.recurringCart && c.charges.length === 0 && ((c.pay = 'stored'), true)),
+  customerRace: (c) => c.pay === 'save' && ((c.race = true), (c.customer = 'fresh'), true),
+  recurringCart: (c) => c.pay === 'save' && ((c.recurringCart = true), true),
+  txAuthRequired: (c) =>
+    c.pay === 'save' &&
+    (c.card === 'needs-auth' || c.charges.length === 0) &&
+    ((c.card = 'needs-auth'),
+    c.charges.length === 0 && c.charges.push({ partial: false, keyed: true, fault: 'none' }),
+    true),
+  txCharge: (c) => charge(c, 'none'),
+  txPartial: (c) => charge(c, 'none', true),
+  methodDelete: (c) => remove(c, 'once'),
+  methodDeleteTwice: (c) => remove(c, 'twice'),
+  methodDeleteConcurrent: (c) => remove(c, 'concurrent'),
+  ...Object.fromEntries(
+    (Object.keys(CHARGE_CLASS) as Exclude<ChargeFault, 'none'>[]).map((fault) => [
+      CHARGE_CLASS[fault],
+      (c: CustomerPlan) => charge(c, fault),
+    ]),
+  ),
+};
+
+function charge(c: CustomerPlan, fault: ChargeFault, partial = false): boolean {
+  if (c.pay === 'plain' || c.card === 'needs-auth' || c.charges.length >= 2) return false;
+  c.charges.push({ partial, keyed: c.charges.length % 2 === 0, fault });
+  return true;
+}
+
+function remove(c: CustomerPlan, how: NonNullable<CustomerPlan['remove']>): boolean {
+  if (c.pay === 'plain' || c.remove) return false;
+  c.remove = how;
+  return true;
+}
+
+/** A customer's checkout that saves a visa card, made of a plan (its own card and cart left aside). */
+function becomeCustomer(plan: Plan, poolSize: number): CustomerPlan {
+  plan.customer = {
+    customer: plan.index % Math.max(1, poolSize),
+    pay: 'save',
+    card: 'visa',
+    recurringCart: false,
+    race: false,
+    charges: [],
+  };
+  plan.card = 'visa';
+  plan.cart = 'none';
+  return plan.customer;
 }
 
 /** How to make a plan produce a class it lacks (a paid visa checkout of the right flavor). */
@@ -202,6 +371,7 @@ function forceClass(plan: Plan, name: FaultClass): void {
   const how = FORCE[name];
   if (!how) return;
   if (!['ct409', 'ct503', 'ctSlow', 'stripe429'].includes(name)) {
+    delete plan.customer;
     if (how.flavor) plan.flavor = how.flavor;
     plan.card = 'visa';
     plan.cart = 'none';
@@ -216,26 +386,53 @@ function forceClass(plan: Plan, name: FaultClass): void {
  * changed (from the last plan backwards, one class per plan) until every class is in a plan.
  */
 export function drawPlans(seed: number, count: number, force: boolean): Plan[] {
-  const plans = Array.from({ length: count }, (_, i) => drawPlan(seed, i));
+  const pool = poolSize(count);
+  const plans = Array.from({ length: count }, (_, i) => drawPlan(seed, i, pool));
   if (!force) return plans;
   const names = Object.keys(FORCE) as FaultClass[];
+  const forced = new Set<number>();
   for (let cursor = count - 1; cursor >= 0; cursor--) {
     const name = names.find((n) => !plans.some((p) => classesOf(p).has(n)));
     if (!name) break;
     forceClass(plans[cursor]!, name);
+    forced.add(cursor);
   }
+  // The customers' classes go to customers' checkouts (several to one), from the first on; a
+  // checkout becomes a customer's when none can take a class, one whose classes others have too.
+  for (let round = 0; round < 2; round++)
+    for (const name of Object.keys(FORCE_CUSTOMER) as FaultClass[]) {
+      if (plans.some((p) => classesOf(p).has(name))) continue;
+      const patch = FORCE_CUSTOMER[name]!;
+      const carrier = plans.find((p) => p.customer && patch(p.customer));
+      if (carrier) continue;
+      const spare = plans.find(
+        (p, i) =>
+          !p.customer &&
+          !forced.has(i) &&
+          [...classesOf(p)].every((c) => plans.some((q) => q !== p && classesOf(q).has(c))),
+      );
+      if (spare) patch(becomeCustomer(spare, pool));
+    }
   return plans;
 }
+
+/** How many customers share the customers' checkouts (so that their cards are reused). */
+export const poolSize = (checkouts: number) => Math.max(2, Math.ceil(checkouts / 12));
 
 /**
  * A checkout made to produce a class that did not happen (the draw's steps depend on each other
  * and on the timing: a dispute needs something captured). Undefined for classes no checkout makes.
  */
-export function topUpPlan(seed: number, index: number, name: FaultClass): Plan | undefined {
-  if (!FORCE[name]) return undefined;
-  const plan = drawPlan(seed, index);
+export function topUpPlan(seed: number, index: number, name: FaultClass, pool: number): Plan | undefined {
+  if (!FORCE[name] && !FORCE_CUSTOMER[name]) return undefined;
+  const plan = drawPlan(seed, index, pool);
   plan.faults = [];
   delete plan.dispute;
-  forceClass(plan, name);
+  delete plan.customer;
+  if (FORCE[name]) forceClass(plan, name);
+  else {
+    plan.steps = [];
+    FORCE_CUSTOMER[name]!(becomeCustomer(plan, pool));
+  }
   return plan;
 }

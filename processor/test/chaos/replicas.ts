@@ -151,10 +151,14 @@ export class Replicas {
     throw new Error(`no live ${flavor ?? ''} replica for 60 s`);
   }
 
-  /** Two different live replicas when there are (for requests sent to two at once). */
-  async two(pick: (n: number) => number): Promise<[Replica, Replica]> {
-    const first = await this.choose(pick);
-    const others = this.all.filter((r) => r.alive && r !== first);
+  /**
+   * Two different live replicas when there are (for requests sent to two at once). With
+   * `flavor`, both are of it (one deployment's replicas share their configuration): the same one
+   * twice when only one of it is up.
+   */
+  async two(pick: (n: number) => number, flavor?: Flavor): Promise<[Replica, Replica]> {
+    const first = await this.choose(pick, flavor);
+    const others = this.all.filter((r) => r.alive && r !== first && (!flavor || r.flavor === flavor));
     return [first, others.length > 0 ? others[pick(others.length)]! : first];
   }
 

@@ -13,6 +13,11 @@ export interface FaultSpec {
    * segment, `**` matches across segments. Example: `/sandbox/payments/*`.
    */
   path: string;
+  /**
+   * Only requests whose `Idempotency-Key` header matches this pattern (`*` matches any
+   * characters), e.g. the writes of one kind a client keys with a known prefix.
+   */
+  idempotencyKey?: string;
   /** How many matching requests the fault applies to (default 1). */
   times?: number;
   /** Status to answer with. Omit for a pure delay. */
@@ -32,6 +37,7 @@ export interface FaultSpec {
 
 export interface FaultRule extends Required<Pick<FaultSpec, 'method' | 'path'>> {
   id: string;
+  idempotencyKey?: string;
   remaining: number;
   status?: number;
   body?: unknown;
@@ -68,8 +74,18 @@ export function compilePathPattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** An `Idempotency-Key` pattern: `*` matches any characters, the rest itself. */
+function keyPattern(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
 export class FaultInjector {
-  private rules: { rule: FaultRule; regex: RegExp }[] = [];
+  private rules: { rule: FaultRule; regex: RegExp; key?: RegExp }[] = [];
   private seq = 0;
 
   add(spec: FaultSpec): FaultRule {
@@ -87,6 +103,8 @@ export class FaultInjector {
       errors.push('one of status, delayMs or drop is required');
     if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after')
       errors.push('phase must be before or after');
+    if (spec.idempotencyKey !== undefined && (typeof spec.idempotencyKey !== 'string' || spec.idempotencyKey === ''))
+      errors.push('idempotencyKey must be a non-empty pattern');
     if (this.rules.length >= MAX_RULES) errors.push(`at most ${MAX_RULES} fault rules`);
     if (errors.length > 0) throw new FaultValidationError(errors.join('; '));
 
@@ -97,22 +115,35 @@ export class FaultInjector {
       remaining: times,
       hits: 0,
       phase: spec.phase ?? 'before',
+      ...(spec.idempotencyKey !== undefined ? { idempotencyKey: spec.idempotencyKey } : {}),
       ...(spec.status !== undefined ? { status: spec.status } : {}),
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       ...(spec.delayMs !== undefined ? { delayMs: spec.delayMs } : {}),
       ...(spec.drop ? { drop: true } : {}),
     };
-    this.rules.push({ rule, regex: compilePathPattern(spec.path) });
+    this.rules.push({
+      rule,
+      regex: compilePathPattern(spec.path),
+      ...(spec.idempotencyKey !== undefined ? { key: keyPattern(spec.idempotencyKey) } : {}),
+    });
     return rule;
   }
 
   /**
    * Consumes one use of the first rule that matches, in insertion order, and says what to do.
    */
-  take(method: string, path: string, defaultBody: (status: number) => unknown): FaultAction | undefined {
+  take(
+    method: string,
+    path: string,
+    defaultBody: (status: number) => unknown,
+    idempotencyKey?: string,
+  ): FaultAction | undefined {
     const upper = method.toUpperCase();
     const index = this.rules.findIndex(
-      ({ rule, regex }) => (rule.method === '*' || rule.method === upper) && regex.test(path),
+      ({ rule, regex, key }) =>
+        (rule.method === '*' || rule.method === upper) &&
+        regex.test(path) &&
+        (!key || (idempotencyKey !== undefined && key.test(idempotencyKey))),
     );
     if (index < 0) return undefined;
     const entry = this.rules[index]!;

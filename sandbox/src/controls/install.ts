@@ -50,7 +50,13 @@ export function installControls(app: FastifyInstance, options: ControlsOptions):
 
   app.addHook('onRequest', async (request, reply) => {
     if (isExempt(request)) return;
-    const action = faults.take(request.method, pathOf(request), options.defaultFaultBody);
+    const key = request.headers['idempotency-key'];
+    const action = faults.take(
+      request.method,
+      pathOf(request),
+      options.defaultFaultBody,
+      typeof key === 'string' ? key : undefined,
+    );
     if (!action) return;
     if (action.rule.phase === 'after') {
       request.lateFault = action;

@@ -29,6 +29,17 @@ describe('FaultInjector', () => {
     expect(faults.list()).toEqual([]);
   });
 
+  it('with idempotencyKey, applies only to requests whose Idempotency-Key matches the pattern', () => {
+    const faults = new FaultInjector();
+    faults.add({ method: 'POST', path: '/v1/payment_intents', idempotencyKey: 'ct-tx:*', status: 500 });
+    expect(faults.take('POST', '/v1/payment_intents', body)).toBeUndefined();
+    expect(faults.take('POST', '/v1/payment_intents', body, 'ct-payment:1:create')).toBeUndefined();
+    expect(faults.take('POST', '/v1/payment_intents', body, 'xct-tx:1')).toBeUndefined();
+    expect(faults.take('POST', '/v1/payment_intents', body, 'ct-tx:1:create:a.b')).toMatchObject({ status: 500 });
+    expect(faults.list()).toEqual([]);
+    expect(() => faults.add({ method: 'POST', path: '/x', idempotencyKey: '', status: 500 })).toThrow(/idempotencyKey/);
+  });
+
   it('uses rules in insertion order, with the given body, delay or drop', () => {
     const faults = new FaultInjector();
     faults.add({ method: '*', path: '/x', status: 500, body: { custom: true } });
