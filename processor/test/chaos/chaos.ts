@@ -28,8 +28,6 @@ export interface ChaosOptions {
   force?: boolean;
   /** How many failed or released carts invariant (g) pays again (default 10). */
   repay?: number;
-  /** Fail on the rules not enforced yet too (PENDING in stored.ts; default CHAOS_ENFORCE_PENDING=1). */
-  enforcePending?: boolean;
   /** Changes the drawn plans (to replay one kind of checkout while investigating). */
   tweak?: (plans: Plan[]) => void;
 }
@@ -42,8 +40,6 @@ export interface ChaosReport {
   missingClasses: FaultClass[];
   outcomes: Record<string, number>;
   violations: Violation[];
-  /** Violations of rules not enforced yet (PENDING): reported, not failed on. */
-  pending: Violation[];
   byInvariant: Record<Invariant, number>;
   /** The operator's reconcile: exit code, summary line, and its JSON report when it printed one. */
   reconcile: { code: number; summary: string; report?: unknown };
@@ -97,7 +93,6 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     concurrency: 6,
     force: true,
     repay: 10,
-    enforcePending: process.env.CHAOS_ENFORCE_PENDING === '1',
     ...rest,
   };
   const started = Date.now();
@@ -164,9 +159,7 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
     await quiesce(ctx);
     phase('(g) paying again');
     const state = await observe(ctx);
-    const found = checkInvariants(state, ledger, cluster.scan);
-    const violations = found.filter((x) => !x.pending || options.enforcePending);
-    const pending = found.filter((x) => x.pending && !options.enforcePending);
+    const violations = checkInvariants(state, ledger, cluster.scan);
     phase('observe and check');
 
     const byInvariant = Object.fromEntries(
@@ -181,7 +174,6 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
       missingClasses,
       outcomes: ledger.outcomes.counts,
       violations,
-      pending,
       byInvariant,
       reconcile: { code: rec.code, summary, ...(reconcileReport ? { report: reconcileReport } : {}) },
       webhooks: cluster.proxy.stats,
@@ -189,7 +181,7 @@ export async function runChaos(input: ChaosOptions): Promise<ChaosReport> {
       logLines: cluster.scan.lines,
       errors,
       ledger,
-      command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.repay === 10 ? '' : ` --repay ${options.repay}`}${options.force ? '' : ' --no-force'}${options.enforcePending ? ' --enforce-pending' : ''}`,
+      command: `npm run chaos -- --replicas ${options.replicas} --checkouts ${options.checkouts} --seed ${options.seed} --concurrency ${options.concurrency}${options.repay === 10 ? '' : ` --repay ${options.repay}`}${options.force ? '' : ' --no-force'}`,
     };
   } finally {
     await cluster.stop();

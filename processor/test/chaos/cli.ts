@@ -3,7 +3,7 @@ import { runChaos, type ChaosOptions } from './chaos';
 import { printChaos } from './report';
 
 const USAGE =
-  'usage: npm run chaos -- [--replicas 3] [--checkouts 50] [--seed S] [--concurrency 6] [--repay 10] [--examples 5] [--dump file.json] [--no-force] [--enforce-pending]';
+  'usage: npm run chaos -- [--replicas 3] [--checkouts 50] [--seed S] [--concurrency 6] [--repay 10] [--examples 5] [--dump file.json] [--no-force]';
 
 /**
  * `npm run chaos -- --replicas 3 --checkouts 1000 --seed S [--concurrency C]`; exits 1 on any
@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const known = ['replicas', 'checkouts', 'seed', 'concurrency', 'repay', 'examples', 'dump'];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
-    if (name === 'no-force' || name === 'enforce-pending') continue;
+    if (name === 'no-force') continue;
     if (!argv[i]!.startsWith('--') || !known.includes(name) || argv[i + 1] === undefined) {
       process.stderr.write(`unknown or incomplete argument: ${argv[i]}\n${USAGE}\n`);
       return 2;
@@ -36,7 +36,6 @@ async function main(argv: string[]): Promise<number> {
       concurrency: value('concurrency', 6, 1),
       repay: value('repay', 10),
       force: !argv.includes('--no-force'),
-      enforcePending: argv.includes('--enforce-pending') || process.env.CHAOS_ENFORCE_PENDING === '1',
     };
     examples = value('examples', 5);
   } catch (error) {

@@ -3,7 +3,7 @@ import type { CheckoutRecord, Ledger } from './ledger';
 import type { LogScan } from './logscan';
 import { checkMovements, needsRelease } from './movements';
 import type { CtPayment, FinalState, PiFinal } from './observe';
-import { checkCharges, checkSavedCards, PENDING, type PendingRule } from './stored';
+import { checkCharges, checkSavedCards } from './stored';
 
 export const INVARIANTS = {
   a: '(a) every Stripe movement matches exactly one request, shopper payment, dashboard action or cart-change release',
@@ -24,11 +24,7 @@ export interface Violation {
   /** The commercetools payment (or PaymentIntent, or log source) it is about. */
   subject: string;
   reason: string;
-  /** A rule reported but not yet enforced (see PENDING in stored.ts). */
-  pending?: PendingRule;
 }
-
-export { PENDING };
 
 const sum = (payment: CtPayment, type: string, states: string[]) =>
   payment.transactions
@@ -183,7 +179,6 @@ export function checkInvariants(state: FinalState, ledger: Ledger, scan: LogScan
       invariant: finding.invariant,
       subject: finding.subject,
       reason: finding.reason,
-      ...(finding.pending ? { pending: finding.pending } : {}),
     });
   return out;
 }

@@ -1,6 +1,6 @@
 import type { ChaosReport } from './chaos';
 import { FAULT_CLASSES, type FaultClass } from './faults';
-import { INVARIANTS, PENDING, type Invariant } from './invariants';
+import { INVARIANTS, type Invariant } from './invariants';
 
 const rows = (map: Record<string, number>, label: (k: string) => string = (k) => k) =>
   Object.entries(map)
@@ -55,15 +55,6 @@ export function printChaos(report: ChaosReport, examples = 5): string {
     for (const [kind, n] of kinds(list)) lines.push(`            ${String(n).padStart(5)} × ${kind}`);
     for (const v of list.slice(0, examples)) lines.push(`            - ${v.subject}: ${v.reason}`);
     if (list.length > examples) lines.push(`            … and ${list.length - examples} more`);
-  }
-  if (report.pending.length > 0) {
-    lines.push(`pending rules (reported, not enforced; --enforce-pending): ${report.pending.length}`);
-    for (const [rule, text] of Object.entries(PENDING)) {
-      const list = report.pending.filter((v) => v.pending === rule);
-      if (list.length === 0) continue;
-      lines.push(`  ${String(list.length).padStart(6)}  ${rule}: ${text}`);
-      for (const v of list.slice(0, examples)) lines.push(`            - (${v.invariant}) ${v.subject}: ${v.reason}`);
-    }
   }
   if (report.errors.length > 0) {
     lines.push(`run errors (the driver's, not verdicts): ${report.errors.length}`);
