@@ -104,7 +104,10 @@ export class PaymentMethods {
   /** The PaymentMethod a payment uses: a test token becomes a new PaymentMethod, as in Stripe. */
   resolve(idOrToken: string): Stripe.PaymentMethod {
     const stored = this.state.paymentMethods.get(idOrToken);
-    if (stored) return stored;
+    if (stored) {
+      this.refuseDetached(stored.id);
+      return stored;
+    }
     const token = TEST_METHODS[idOrToken];
     if (!token) throw missing('PaymentMethod', idOrToken, 'payment_method');
     return this.store(token);
@@ -179,9 +182,19 @@ export class PaymentMethods {
     return this.create(params);
   }
 
+  /** Stripe's refusal of a PaymentMethod detached from its customer, wherever it is used again. */
+  private refuseDetached(id: string): void {
+    if (this.state.detachedMethods.has(id))
+      throw invalid(
+        'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.',
+        'payment_method',
+      );
+  }
+
   attach(id: string, customer: string): Stripe.PaymentMethod {
     const pm = this.state.paymentMethods.get(id);
     if (!pm) throw missing('PaymentMethod', id, 'payment_method');
+    this.refuseDetached(id);
     if (!this.state.customers.has(customer)) throw missing('customer', customer, 'customer');
     if (pm.customer && pm.customer !== customer) {
       throw invalid(
@@ -215,6 +228,7 @@ export class PaymentMethods {
       );
     pm.customer = null;
     this.state.setUpForOffSession.delete(id);
+    this.state.detachedMethods.add(id);
     this.state.emit('payment_method.detached', pm);
     return pm;
   }

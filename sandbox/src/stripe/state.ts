@@ -96,6 +96,8 @@ export class EmulatorState {
   readonly methodOf = new Map<string, TestMethod>();
   /** PaymentMethods set up for off-session use (saved by a successful on-session payment). */
   readonly setUpForOffSession = new Set<string>();
+  /** PaymentMethods detached from their customer: Stripe refuses to use or attach them again. */
+  readonly detachedMethods = new Set<string>();
   /** Captures made per PaymentIntent (multicapture allows at most 50). */
   readonly captureCount = new Map<string, number>();
   /** Where a redirect-based payment returns the shopper to. */
@@ -167,6 +169,7 @@ export class EmulatorState {
       map.clear();
     }
     this.setUpForOffSession.clear();
+    this.detachedMethods.clear();
     this.events = [];
     this.scheduler.clear();
   }

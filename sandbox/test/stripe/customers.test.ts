@@ -182,9 +182,22 @@ describe('saved cards and off-session payments', () => {
     expect((await h.stripe.paymentMethods.list({ customer: customer.id })).data.map((m) => m.id)).toEqual([pmId]);
     const later = await offSession(customer.id, pmId);
     expect(later).toMatchObject({ status: 'succeeded', payment_method: pmId, customer: customer.id });
-    // Detached, it is no longer the customer's.
+    // Detached, it is no longer the customer's, and may not be used again: neither charged nor attached.
     expect((await h.stripe.paymentMethods.detach(pmId)).customer).toBeNull();
     expect((await h.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
+    const reused = await stripeError(offSession(customer.id, pmId));
+    expect(reused).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'payment_method' });
+    expect(reused.message).toMatch(/detached from a Customer\. It may not be used again/);
+    expect(await stripeError(h.stripe.paymentMethods.attach(pmId, { customer: customer.id }))).toMatchObject({
+      statusCode: 400,
+      param: 'payment_method',
+    });
+    const open = await h.stripe.paymentIntents.create({ amount: 1000, currency: 'eur' });
+    expect(await stripeError(h.stripe.paymentIntents.confirm(open.id, { payment_method: pmId }))).toMatchObject({
+      statusCode: 400,
+      param: 'payment_method',
+    });
+    expect((await h.stripe.paymentIntents.list({ customer: customer.id })).data).toHaveLength(2);
   });
 
   it('authentication_required leaves the PaymentIntent requires_payment_method with last_payment_error', async () => {
