@@ -168,6 +168,8 @@ async function ensureRecurringJob(deps: PaymentsDeps, payment: Payment, method: 
   });
   let claimed = false;
   const held = await deps.ct.updatePayment(payment, (current) => {
+    // Planned again after a conflict: only the plan that was written holds the claim.
+    claimed = false;
     const record = jobRecord(current);
     if (record.done || (record.claimedAt !== undefined && Date.now() - record.claimedAt < JOB_CLAIM_MS)) return [];
     claimed = true;

@@ -15,11 +15,15 @@ import { call, checkout, startProcessor, startWorld, type Processor, type World 
 
 let world: World;
 let on: Processor;
+let other: Processor;
 let token: string;
 
 beforeAll(async () => {
   world = await startWorld();
-  on = await startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' });
+  [on, other] = await Promise.all([
+    startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' }),
+    startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' }),
+  ]);
   await installConnectorTypes(on);
   await on.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
@@ -27,7 +31,7 @@ beforeAll(async () => {
   token = await oauthToken(world, 'view_recurring_payment_jobs:sandbox');
 });
 afterAll(async () => {
-  await on?.close();
+  await Promise.all([on?.close(), other?.close()]);
   await world?.stop();
 });
 
@@ -81,6 +85,17 @@ describe('recurring payment jobs', () => {
     expect(more).toEqual([]);
     const jobs = await jobsOf(paymentId);
     expect(jobs.map((j) => [j.paymentMethod.id, j.status.state])).toEqual([[method!.id, 'Initial']]);
+  });
+
+  it('two replicas syncing the payment at once: one job', async () => {
+    const cart = await checkout(world, { recurring: true, email: `replicas-${Date.now()}@example.com` });
+    const res = await call(`${on.url}/payments`, { session: cart.sessionId, json: {} });
+    await browserConfirm(world, res.body.clientSecret, 'pm_card_visa');
+    const paymentId: string = res.body.paymentReference;
+    const confirmOn = (p: Processor) =>
+      call(`${p.url}/confirmPayments/${paymentId}`, { session: cart.sessionId, json: {} });
+    await Promise.all([on, other, on, other, on, other].map(confirmOn));
+    expect(await jobsOf(paymentId)).toHaveLength(1);
   });
 
   it('a recurring cart paid with a card saved before: a job with that payment method', async () => {
