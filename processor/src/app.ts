@@ -21,6 +21,7 @@ import { checkoutRoutes } from './http/routes/checkout';
 import { healthRoutes } from './http/routes/health';
 import { operationsRoutes } from './http/routes/operations';
 import { webhookRoutes } from './http/routes/webhooks';
+import { lazySchemaCompilers } from './http/lazy-schemas';
 import { cachedSessionAuth } from './http/session-cache';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -59,14 +60,22 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+export interface BuildAppOptions {
+  /** Compile every route's validators and serializers before returning (they are otherwise compiled on first use). */
+  compileSchemas?: boolean;
+}
+
 /** The fastify app: plugins, the central error handler and every route. No business logic. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Extra or malformed fields are a 400, never silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Each route's validators and serializers are compiled when first used, not at start-up.
+    schemaController: { compilersFactory: schemas.compilersFactory },
     requestIdHeader: false,
     genReqId: requestIdOf,
     logController: new OneLinePerRequest(),
@@ -147,5 +156,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 
   await app.ready();
+  if (options.compileSchemas) schemas.compileAll();
   return app;
 }
