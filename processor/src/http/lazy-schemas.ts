@@ -1,6 +1,5 @@
-import AjvCompiler from '@fastify/ajv-compiler';
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifySchemaValidationError, FastifyServerOptions } from 'fastify';
+import type * as SchemaCompilers from './schema-compilers';
 
 type Validate = ((data: unknown, context?: unknown) => unknown) & {
   errors?: FastifySchemaValidationError[] | null;
@@ -8,6 +7,8 @@ type Validate = ((data: unknown, context?: unknown) => unknown) & {
 };
 type Serialize = (data: unknown) => string;
 type RouteSchema = { schema?: unknown; httpPart?: string; [key: string]: unknown };
+type ValidatorPool = ReturnType<typeof SchemaCompilers.AjvCompiler>;
+type SerializerSelector = ReturnType<typeof SchemaCompilers.SerializerSelector>;
 type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /**
@@ -35,18 +36,28 @@ export interface LazySchemaCompilers {
 /**
  * Fastify's own compilers (ajv for request validation, fast-json-stringify for responses), each
  * route's validator and serializer compiled when a request first needs it instead of all of them
- * while the app starts (a third of the start-up time and a fifth of the idle memory). The first
- * request of a route pays for its own (a few ms; the first validation also for ajv itself).
- * Serializers of the same schema object are compiled once (most routes share the error
- * response). Behaviour is fastify's: the same ajv options, errors and fast-json-stringify output.
+ * while the app starts (a third of the start-up time and a fifth of the idle memory); the
+ * compilers themselves are loaded then too. The first request of a route pays for its own
+ * validators and serializers (2-10 ms); the first request of all also for loading the compilers and
+ * ajv's own set-up (about 70 ms measured). Serializers of the same schema object are compiled once (most routes
+ * share the error response). Behaviour is fastify's: the same ajv options, errors and
+ * fast-json-stringify output.
  */
 export function lazySchemaCompilers(): LazySchemaCompilers {
   const pending = new Set<() => unknown>();
-  const validatorPool = AjvCompiler();
-  const serializerSelector = SerializerSelector();
+  let loaded: { validatorPool: ValidatorPool; serializerSelector: SerializerSelector } | undefined;
+  const compilers = () => {
+    if (!loaded) {
+      // On first use: the build makes this module a file of its own (build.mjs).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { AjvCompiler, SerializerSelector } = require('./schema-compilers') as typeof SchemaCompilers;
+      loaded = { validatorPool: AjvCompiler(), serializerSelector: SerializerSelector() };
+    }
+    return loaded;
+  };
 
-  const buildValidator = ((externalSchemas: Parameters<typeof validatorPool>[0], options: unknown) => {
-    let compiler: ReturnType<typeof validatorPool> | undefined;
+  const buildValidator = ((externalSchemas: Parameters<ValidatorPool>[0], options: unknown) => {
+    let compiler: ReturnType<ValidatorPool> | undefined;
     return (route: RouteSchema): Validate => {
       const definition =
         route.httpPart === 'headers' && route.schema
@@ -55,7 +66,7 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
       let compiled: Validate | undefined;
       const compile = () => {
         if (!compiled) {
-          compiler ??= validatorPool(externalSchemas, options as Parameters<typeof validatorPool>[1]);
+          compiler ??= compilers().validatorPool(externalSchemas, options as Parameters<ValidatorPool>[1]);
           // The pool's compilers take fastify's route definition ({ schema, method, url, httpPart }).
           compiled = compiler(definition as never) as unknown as Validate;
           pending.delete(compile);
@@ -76,7 +87,7 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   }) as unknown as Required<ValidatorFactory>['buildValidator'];
 
   const buildSerializer = ((externalSchemas: unknown, options: unknown) => {
-    let compiler: ReturnType<typeof serializerSelector> | undefined;
+    let compiler: ReturnType<SerializerSelector> | undefined;
     const bySchema = new WeakMap<object, Serialize>();
     return (route: RouteSchema): Serialize => {
       let compiled: Serialize | undefined;
@@ -85,7 +96,7 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
           const schema = route.schema as object;
           compiled = bySchema.get(schema);
           if (!compiled) {
-            compiler ??= serializerSelector(externalSchemas, options as Parameters<typeof serializerSelector>[1]);
+            compiler ??= compilers().serializerSelector(externalSchemas, options as Parameters<SerializerSelector>[1]);
             compiled = compiler(route as Parameters<typeof compiler>[0]);
             bySchema.set(schema, compiled);
           }

@@ -5,9 +5,10 @@ import { startJwtMock, type JwtMockInfo, type SpawnedService } from 'sandbox/src
 import { call } from '../../testing/world';
 
 /**
- * The production build (scripts/build.mjs) leaves a few modules out of the bundle that
- * dependencies load but the processor never has them call; they are loaded from node_modules when
- * first used. A probe bundled with the same options uses each of them as its owner does.
+ * The production build (scripts/build.mjs): what the service's bundle holds and leaves to other
+ * files. A few modules that dependencies load but the processor never has them call are left out
+ * and loaded from node_modules when first used: a probe bundled with the same options uses each of
+ * them as its owner does.
  */
 const PROCESSOR = path.resolve(__dirname, '../..');
 let jwt: SpawnedService<JwtMockInfo>;
@@ -24,15 +25,29 @@ afterAll(async () => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-function buildProbe(): void {
-  const script = `import('./scripts/build.mjs').then((b) => b.bundle({ entryPoints: { probe: 'test/deploy/first-use-probe.ts' }, outdir: ${JSON.stringify(outdir)} }))`;
+function build(builds?: Record<string, string>[]): void {
+  const options = JSON.stringify({ outdir, ...(builds ? { builds } : {}) });
+  const script = `import('./scripts/build.mjs').then((b) => b.bundle(${options}))`;
   const built = spawnSync(process.execPath, ['-e', script], { cwd: PROCESSOR, encoding: 'utf8' });
   expect(built.stderr).toBe('');
   expect(built.status).toBe(0);
 }
 
+it("the service's bundle: fastify's compilers in a file of their own, one copy of each package version", () => {
+  build();
+  const main = readFileSync(path.join(outdir, 'main.js'), 'utf8');
+  const compilers = readFileSync(path.join(outdir, 'schema-compilers.js'), 'utf8');
+  expect(main).toContain('require("./schema-compilers.js")');
+  expect(main).not.toMatch(/\/ajv\/dist\/|\/fast-json-stringify\/index\.js/);
+  // esbuild names each bundled module by its path: one ajv, wherever npm put copies of it.
+  expect(new Set(compilers.match(/"[^"]*node_modules\/[^"]*ajv\/dist\/ajv\.js"/g))).toHaveProperty('size', 1);
+  expect(compilers).toContain('/fast-json-stringify/index.js"');
+  for (const command of ['cli/deploy.js', 'cli/reconcile.js'])
+    expect(readFileSync(path.join(outdir, command), 'utf8')).toBeTruthy();
+}, 60_000);
+
 it('the modules loaded on first use are not in the bundle, and work when used', async () => {
-  buildProbe();
+  build([{ probe: 'test/deploy/first-use-probe.ts' }]);
   const bundle = readFileSync(path.join(outdir, 'probe.js'), 'utf8');
   for (const left of ['first-use:@commercetools/connect-payments-sdk>jwks-rsa', 'first-use:@fastify/swagger>yaml'])
     expect(bundle).toContain(left);
