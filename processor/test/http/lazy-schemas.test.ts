@@ -105,7 +105,25 @@ it('a schema that does not compile fails its first request (500) and compileAll,
   }
 });
 
-it("compiles every schema of the processor's routes", async () => {
+it('checks schemas against the JSON Schema meta-schema only when asked (compileSchemas)', async () => {
+  for (const validateSchema of [true, false]) {
+    const schemas = lazySchemaCompilers();
+    const app = Fastify({
+      ajv: { customOptions: { validateSchema } },
+      schemaController: { compilersFactory: schemas.compilersFactory },
+    });
+    app.post('/malformed', { schema: { body: { type: 'string', minLength: -1 } } }, async () => 'ok');
+    await app.ready();
+    try {
+      if (validateSchema) expect(() => schemas.compileAll()).toThrow(/schema is invalid/);
+      else expect(() => schemas.compileAll()).not.toThrow();
+    } finally {
+      await app.close();
+    }
+  }
+});
+
+it("compiles every schema of the processor's routes, each a valid JSON Schema", async () => {
   const app = await buildApp(buildDeps(loadConfig(validEnv()), createLogger('silent')), { compileSchemas: true });
   await app.close();
 });
