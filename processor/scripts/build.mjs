@@ -9,9 +9,10 @@
  *   dist/cli/reconcile.js  `npm run reconcile`
  *   dist/cli/deploy.js     `npm run connector:post-deploy` / `connector:pre-undeploy`
  *
- * Identifiers are kept (function names in stack traces); whitespace and comments go. Stack
- * traces name positions in the bundle; `NODE_OPTIONS=--enable-source-maps` maps them to the
- * TypeScript sources, at a cost in start-up time and memory (README, "Deploy on Connect").
+ * Identifiers are kept (function names in stack traces); whitespace and comments go, lines are cut
+ * at about 160 characters. Stack traces name positions in the bundle;
+ * `NODE_OPTIONS=--enable-source-maps` maps them to the TypeScript sources, at a cost in start-up
+ * time and memory (README, "Deploy on Connect").
  */
 import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -241,6 +242,9 @@ export function buildOptions(entryPoints, outdir = 'dist', canonical = new Map()
     mainFields: ['module', 'main'],
     minifyWhitespace: true,
     minifySyntax: true,
+    // Short lines: node prints the whole line of an uncaught error's throw, and a stack trace's
+    // line and column stay readable.
+    lineLimit: 160,
     legalComments: 'external',
     charset: 'ascii',
     sourcemap: 'linked',
