@@ -1,14 +1,14 @@
 import { config as loadDotenv } from 'dotenv';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PROCESSOR_DIR } from './processor-dir';
 
 /**
- * processor/.env, found from this file rather than the working directory: the commands run from
+ * processor/.env, found from the code rather than the working directory: the commands run from
  * the repository root (`npm run connector:post-deploy`), from processor/ (Connect) and from
- * processor/dist, and must read the same file. src/config and dist/config are both two levels
- * below processor/.
+ * processor/dist, and must read the same file.
  */
-export const PROCESSOR_ENV_FILE = path.resolve(__dirname, '../../.env');
+export const PROCESSOR_ENV_FILE = path.join(PROCESSOR_DIR, '.env');
 
 /**
  * Loads `file` (default processor/.env; `none`: no file) under what the environment already sets,

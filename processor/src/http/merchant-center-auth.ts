@@ -29,12 +29,15 @@ export interface JwksVerifierOptions {
  * after it is published.
  */
 export function jwksVerifier(options: JwksVerifierOptions) {
-  const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.cooldownMs });
+  const url = new URL(options.jwksUrl);
+  // Made with the first token: it loads node's fetch (undici), which start-up does not need.
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  const keySet = () => (keys ??= createRemoteJWKSet(url, { cooldownDuration: options.cooldownMs }));
   return {
     async verify({ token }: { token: string | undefined }): Promise<unknown> {
       if (!token) throw new ErrorAuthErrorResponse('Token is missing');
       try {
-        const { payload } = await jwtVerify(token, keys, {
+        const { payload } = await jwtVerify(token, keySet(), {
           algorithms: ALGORITHMS,
           issuer: options.issuer,
           requiredClaims: ['exp'],

@@ -15,7 +15,13 @@ let root: string;
 beforeAll(async () => {
   world = await startWorld();
   root = mkdtempSync(path.join(tmpdir(), 'connector-env-'));
-  for (const file of ['processor/src', 'processor/package.json', 'processor/tsconfig.build.json', 'tsconfig.base.json'])
+  for (const file of [
+    'processor/src',
+    'processor/scripts',
+    'processor/package.json',
+    'processor/tsconfig.build.json',
+    'tsconfig.base.json',
+  ])
     cpSync(path.join(REPO_ROOT, file), path.join(root, file), { recursive: true });
   for (const modules of ['node_modules', 'processor/node_modules'])
     symlinkSync(path.join(REPO_ROOT, modules), path.join(root, modules));
