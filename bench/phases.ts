@@ -214,7 +214,7 @@ export async function benchCheckoutCpu(world: World, p: BenchProcessor, checkout
   };
 }
 
-const WARM_UP_CHECKOUTS = 5;
+const WARM_UP_CHECKOUTS = 20;
 
 async function checkoutThrough(world: World, p: BenchProcessor, session: Session): Promise<void> {
   const ok = <T extends { status: number; body: unknown }>(what: string, res: T): T => {
