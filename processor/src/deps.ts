@@ -15,6 +15,7 @@ import { createStripeClient } from './stripe/client';
 import { boundedFetch } from './upstream/bounded-fetch';
 import { keepAliveFetch } from './upstream/keep-alive-fetch';
 import { createOrderMemory } from './core/order-memory';
+import { createRecentReads } from './core/recent-reads';
 import { createSerialQueue } from './core/serial-queue';
 import { WebhookStats } from './webhooks/stats';
 
@@ -59,6 +60,7 @@ function paymentsDeps(
     customTypes: createTypeProbe(ctAPI),
     serial: createSerialQueue(),
     orders: createOrderMemory(),
+    reads: createRecentReads(),
   };
 }
 

@@ -172,7 +172,10 @@ async function createOnce(
 
   if (existing?.interfaceId) {
     const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, saved, ctx);
-    if (reused) return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
+    if (reused) {
+      deps.reads.rememberCheckout(existing.interfaceId, { paymentId: existing.id, cartId: cart.id });
+      return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
+    }
   }
 
   // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
@@ -257,6 +260,8 @@ async function createOnce(
     return undefined;
   }
   await ct.addPaymentToCart(cart, payment.id);
+  // Its webhooks, when this process receives them, read the cart alongside Stripe.
+  deps.reads.rememberCheckout(paymentIntent.id, { paymentId: payment.id, cartId: cart.id });
   deps.log.info(
     { paymentId: payment.id, paymentIntentId: paymentIntent.id, cartId: cart.id, amount: stripeAmount },
     'payment created',
