@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 export interface FetchInit {
   method?: string;
   headers?: Record<string, unknown>;
-  body?: string | Uint8Array | null;
+  body?: string | Uint8Array | URLSearchParams | null;
   signal?: AbortSignal | null;
 }
 
@@ -148,7 +148,9 @@ export function keepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFe
     const url = typeof input === 'string' ? new URL(input) : input;
     const raw = init.body;
     const body =
-      raw === undefined || raw === null ? undefined : typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw);
+      raw === undefined || raw === null
+        ? undefined
+        : Buffer.from(raw instanceof URLSearchParams ? raw.toString() : raw);
     return once(url, init, body, true);
   };
   return Object.assign(fetchLike, {

@@ -80,6 +80,22 @@ describe('keepAliveFetch (the commercetools client over node:http)', () => {
     }
   });
 
+  it('sends a form body (the token request) as its text', async () => {
+    const server = await serve((_req, body, res) => json(res, 200, { body }));
+    try {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'a b' });
+      const res = await client()(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      expect(await res.json()).toEqual({ body: 'grant_type=client_credentials&scope=a+b' });
+      expect(server.seen[0]!.headers['content-length']).toBe('39');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers error statuses instead of rejecting, with their body', async () => {
     const server = await serve((_req, _body, res) => json(res, 409, { statusCode: 409, message: 'conflict' }));
     try {
