@@ -21,7 +21,7 @@ import { checkoutWallTime, countCheckout } from './upstream';
 const CONNECTIONS = 10;
 const AMOUNT = 200;
 const WEBHOOK_EVENTS = 1000;
-/** Checkouts one after the other whose processor CPU is measured (after 20 unmeasured ones: a running service has compiled its hot paths). */
+/** Checkouts one after the other whose processor CPU is measured (after 60 unmeasured ones: a running service has compiled its hot paths). */
 const CPU_CHECKOUTS = 40;
 
 /** A whole number from the environment, or `fallback`. */
