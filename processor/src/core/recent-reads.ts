@@ -5,7 +5,7 @@ import { TtlMap } from './ttl-map';
  * How long a Stripe read answers for later syncs of the same PaymentIntent. A checkout's
  * confirmation and the webhooks racing it arrive within this; anything later reads Stripe again.
  */
-const SNAPSHOT_TTL_MS = 5_000;
+export const SNAPSHOT_TTL_MS = 5_000;
 const CHECKOUT_TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 5_000;
 
