@@ -138,10 +138,10 @@ export async function benchCapture(world: World, p: BenchProcessor, s: LoadSetti
 
 /**
  * The emulator's own events of real payments, signed again with the processor's secret and
- * replayed late (after the processor's last reads of them expired): each one makes the processor
- * fetch the PaymentIntent and compute the diff against the payment, as a late or duplicate
- * delivery does. (A duplicate within seconds of the read its payment was planned from needs no
- * read at all.)
+ * replayed late (after the processor's last reads of them expired), each several times: the first
+ * event of a payment makes the processor fetch the PaymentIntent and compute the diff against the
+ * payment, as a late delivery does; the others, within seconds of that read and shown by it field
+ * for field, are planned from it, as duplicates are.
  */
 export async function benchWebhooks(
   world: World,
