@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { SNAPSHOT_TTL_MS } from '../processor/src/core/recent-reads';
 import { HANDLED_EVENTS } from '../processor/src/webhooks/events';
 import { browserConfirm, counters, resetCounters, stripeFor } from '../processor/testing/stripe';
 import { oauthToken } from '../processor/testing/tokens';
@@ -6,6 +7,7 @@ import { quiesce } from '../processor/testing/wired';
 import { call, checkout, type World } from '../processor/testing/world';
 import { load, type LoadRequest, type LoadResult, pool } from './load';
 import type { BenchProcessor } from './spawned';
+import { isBrowserRoute } from './upstream';
 
 export interface PhaseResult extends LoadResult {
   /** commercetools and Stripe requests of the phase (webhooks included, until quiet) per request. */
@@ -136,8 +138,10 @@ export async function benchCapture(world: World, p: BenchProcessor, s: LoadSetti
 
 /**
  * The emulator's own events of real payments, signed again with the processor's secret and
- * replayed: each one makes the processor fetch the PaymentIntent and the commercetools payment
- * and compute the diff, as a late or duplicate delivery does.
+ * replayed late (after the processor's last reads of them expired), each several times: the first
+ * event of a payment makes the processor fetch the PaymentIntent and compute the diff against the
+ * payment, as a late delivery does; the others, within seconds of that read and shown by it field
+ * for field, are planned from it, as duplicates are.
  */
 export async function benchWebhooks(
   world: World,
@@ -154,6 +158,7 @@ export async function benchWebhooks(
     if (handled.has(event.type) && pi && ours.has(pi)) events.push(event);
   }
   if (events.length === 0) throw new Error('the emulator listed no event of the paid checkouts');
+  await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_TTL_MS + 500));
   const secret = p.endpoint.secret!;
   const signed = Array.from({ length: s.amount + s.connections }, (_, i) => {
     const payload = JSON.stringify(events[i % events.length]);
@@ -171,4 +176,110 @@ export async function benchWebhooks(
       body: e.payload,
     })),
   );
+}
+
+export interface CheckoutCpu {
+  checkouts: number;
+  /** The processor's own CPU time (user + system, from /proc) per checkout, its webhooks included. */
+  processorCpuMs: number;
+  /** Its upstream requests per checkout (webhooks included). */
+  upstreamPerCheckout: { commercetools: number; stripe: number };
+}
+
+/**
+ * Guest checkouts one after the other through a processor in its own process (config, element
+ * configuration, payment, the browser's confirmation, confirm; the webhooks race the next
+ * checkout, and the run waits for the last ones): its CPU time over the whole run, per checkout.
+ * The unmeasured checkouts before let the processor compile its hot paths, as a running service
+ * has. /proc counts in clock ticks (10 ms), so the run is long enough for the tick to be a few
+ * percent of it.
+ */
+export async function benchCheckoutCpu(world: World, p: BenchProcessor, checkouts: number): Promise<CheckoutCpu> {
+  const sessions = await pool(
+    Array.from({ length: checkouts + WARM_UP_CHECKOUTS }, (_, i) => i),
+    SETUP_CONCURRENCY,
+    () => checkout(world),
+  );
+  for (const session of sessions.splice(0, WARM_UP_CHECKOUTS)) await checkoutThrough(world, p, session);
+  await quiesce(world, 60000);
+  await resetCounters(world);
+  const before = p.cpuMs!();
+  for (const session of sessions) await checkoutThrough(world, p, session);
+  await quiesce(world, 60000);
+  const cpuMs = p.cpuMs!() - before;
+  const [ct, stripe] = await Promise.all([counters(world, 'commercetools'), counters(world, 'stripe')]);
+  const processorRoutes = (byRoute: Record<string, { count: number }>) =>
+    Object.entries(byRoute).reduce((n, [route, { count }]) => (isBrowserRoute(route) ? n : n + count), 0);
+  const per = (n: number) => Math.round((n / checkouts) * 100) / 100;
+  return {
+    checkouts,
+    processorCpuMs: Math.round((cpuMs / checkouts) * 10) / 10,
+    upstreamPerCheckout: {
+      commercetools: per(processorRoutes(ct.byRoute)),
+      stripe: per(processorRoutes(stripe.byRoute)),
+    },
+  };
+}
+
+const WARM_UP_CHECKOUTS = 60;
+
+async function checkoutThrough(world: World, p: BenchProcessor, session: Session): Promise<void> {
+  const ok = <T extends { status: number; body: unknown }>(what: string, res: T): T => {
+    if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res;
+  };
+  const { sessionId } = session;
+  ok('config', await call(`${p.url}/operations/config`, { session: sessionId }));
+  ok('element config', await call(`${p.url}/config-element/payment`, { session: sessionId }));
+  const created = ok('payment', await call(`${p.url}/payments`, { session: sessionId, json: {} }));
+  const confirmed = await browserConfirm(world, created.body.clientSecret, 'pm_card_visa');
+  if (confirmed instanceof Error) throw confirmed;
+  const ref = created.body.paymentReference as string;
+  const outcome = ok('confirm', await call(`${p.url}/confirmPayments/${ref}`, { session: sessionId, json: {} }));
+  if (outcome.body.outcome !== 'approved') throw new Error(`checkout outcome ${outcome.body.outcome}`);
+}
+
+/**
+ * The webhook event that creates the order, alone: checkouts paid by the browser while the emulator
+ * delivers none of their events (and never confirmed to the processor), then each one's
+ * `payment_intent.succeeded` sent once. Each event reads the PaymentIntent, holds the payment
+ * against its cart, records it and creates the order; the processor made the payments itself
+ * moments before, as in a checkout.
+ */
+export async function benchOrderWebhooks(world: World, p: BenchProcessor, s: LoadSettings): Promise<PhaseResult> {
+  const stripeBase = world.sandbox.info.stripe;
+  const settings = (dropTypes: string[]) => call(`${stripeBase}/_sandbox/webhooks/settings`, { json: { dropTypes } });
+  await settings([...HANDLED_EVENTS]);
+  let paid: Paid[];
+  try {
+    paid = await paidCheckouts(world, p, s.amount + s.connections);
+  } finally {
+    await settings([]);
+  }
+  const ours = new Set(paid.map((c) => c.paymentIntentId));
+  const events: Stripe.Event[] = [];
+  for await (const event of stripeFor(world).events.list({ limit: 100, type: 'payment_intent.succeeded' })) {
+    if (ours.has((event.data.object as { id: string }).id)) events.push(event);
+  }
+  if (events.length < s.amount + s.connections) throw new Error(`only ${events.length} events of the paid checkouts`);
+  const secret = p.endpoint.secret!;
+  const result = await measured(
+    world,
+    p,
+    'POST /stripe/webhooks (payment_intent.succeeded, creates the order)',
+    s,
+    queue(events, (event) => {
+      const payload = JSON.stringify(event);
+      return {
+        method: 'POST',
+        path: '/stripe/webhooks',
+        headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+        body: payload,
+      };
+    }),
+  );
+  const created = p.logs.filter((line) => line.includes('"webhook applied"') && line.includes('"order":"created"'));
+  if (created.length !== result.requests)
+    throw new Error(`${created.length} of ${result.requests} order-creating events created an order`);
+  return result;
 }

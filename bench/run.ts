@@ -4,7 +4,14 @@ import path from 'node:path';
 import { stripeFor } from '../processor/testing/stripe';
 import { startWiredProcessor } from '../processor/testing/wired';
 import { startWorld, type World } from '../processor/testing/world';
-import { benchCapture, benchConfirmPayment, benchCreatePayment, benchWebhooks } from './phases';
+import {
+  benchCapture,
+  benchCheckoutCpu,
+  benchConfirmPayment,
+  benchCreatePayment,
+  benchOrderWebhooks,
+  benchWebhooks,
+} from './phases';
 import { type BenchReport, routes, table } from './report';
 import { benchScale } from './scale';
 import { type BenchProcessor, startSpawnedProcessor } from './spawned';
@@ -14,6 +21,8 @@ import { checkoutWallTime, countCheckout } from './upstream';
 const CONNECTIONS = 10;
 const AMOUNT = 200;
 const WEBHOOK_EVENTS = 1000;
+/** Checkouts one after the other whose processor CPU is measured (after 60 unmeasured ones: a running service has compiled its hot paths). */
+const CPU_CHECKOUTS = 40;
 
 /** A whole number from the environment, or `fallback`. */
 function envCount(name: string, fallback: number): number {
@@ -92,14 +101,18 @@ async function main(): Promise<void> {
     });
     // Load runs against the built processor in its own process, started as `npm start` does, so
     // that its CPU time is measured apart from the load generator's.
-    const load = await withSpawned(world, {}, async (p) => {
+    const { load, checkoutCpu, orderWebhooks } = await withSpawned(world, {}, async (p) => {
+      log(`processor CPU of ${CPU_CHECKOUTS} checkouts, one after the other`);
+      const checkoutCpu = await benchCheckoutCpu(world, p, CPU_CHECKOUTS);
       log(`POST /payments ×${AMOUNT}`);
       const create = await benchCreatePayment(world, p, settings);
       log(`POST /confirmPayments ×${AMOUNT}`);
       const { result: confirm, paid } = await benchConfirmPayment(world, p, settings);
       log(`POST /stripe/webhooks ×${WEBHOOK_EVENTS}`);
       const webhooks = await benchWebhooks(world, p, paid, { ...settings, amount: WEBHOOK_EVENTS });
-      return [create, confirm, webhooks];
+      log(`order-creating payment_intent.succeeded ×${AMOUNT}`);
+      const orderWebhooks = await benchOrderWebhooks(world, p, settings);
+      return { load: [create, confirm, webhooks], checkoutCpu, orderWebhooks };
     });
     log(`capturePayment ×${AMOUNT}`);
     const capture = await withSpawned(world, { STRIPE_CAPTURE_METHOD: 'manual', CREATE_ORDERS: 'false' }, (p) =>
@@ -138,6 +151,8 @@ async function main(): Promise<void> {
       },
       upstream: { withoutOrders, withOrders },
       wallTime,
+      checkoutCpu,
+      orderWebhooks,
       load,
       startup,
       enabler,
@@ -154,7 +169,8 @@ async function main(): Promise<void> {
         '',
         routes(withoutOrders),
         routes(withOrders),
-        `wall time by call (+${wallTime.upstreamDelayMs} ms per upstream request): ${JSON.stringify(wallTime.byCall)}`,
+        `wall time by call (+${wallTime.upstreamDelayMs} ms per upstream request, median of ${wallTime.runs}): ${JSON.stringify(wallTime.byCall)}`,
+        `upstream requests of each counted checkout with order: ${withOrders.totals.join(', ')}; without: ${withoutOrders.totals.join(', ')}`,
         '',
         `figures written to bench-results/latest.json (${Math.round((Date.now() - started) / 1000)} s)`,
         '',

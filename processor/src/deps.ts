@@ -1,4 +1,4 @@
-import { RequestContextProvider, setupPaymentSDK, type Logger as SdkLogger } from '@commercetools/connect-payments-sdk';
+import { RequestContextProvider, type Logger as SdkLogger } from '@commercetools/connect-payments-sdk';
 // setupPaymentSDK builds this class without passing `httpClient`; the class itself accepts one.
 import { DefaultCommercetoolsAPI } from '@commercetools/connect-payments-sdk/dist/commercetools/api/root-api';
 import type { onRequestAsyncHookHandler } from 'fastify';
@@ -6,14 +6,16 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { createTypeProbe } from './commercetools/custom-types';
 import { createCommercetoolsPort } from './commercetools/port';
-import type { PaymentSdk } from './commercetools/sdk';
+import { createPaymentSdk, type PaymentSdk } from './commercetools/sdk';
 import type { Config } from './config/load-config';
 import { merchantCenterAuth } from './http/merchant-center-auth';
 import { getSdkContext, updateSdkContext } from './http/request-context';
 import type { PaymentsDeps } from './core/deps';
 import { createStripeClient } from './stripe/client';
 import { boundedFetch } from './upstream/bounded-fetch';
+import { keepAliveFetch } from './upstream/keep-alive-fetch';
 import { createOrderMemory } from './core/order-memory';
+import { createRecentReads } from './core/recent-reads';
 import { createSerialQueue } from './core/serial-queue';
 import { WebhookStats } from './webhooks/stats';
 
@@ -58,13 +60,14 @@ function paymentsDeps(
     customTypes: createTypeProbe(ctAPI),
     serial: createSerialQueue(),
     orders: createOrderMemory(),
+    reads: createRecentReads(),
   };
 }
 
 /** The one composition root: every long-lived object of the processor is built here, once. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
   const ct = config.commercetools;
-  const sdk = setupPaymentSDK({
+  const sdk = createPaymentSdk({
     apiUrl: ct.apiUrl,
     authUrl: ct.authUrl,
     sessionUrl: ct.sessionUrl,
@@ -77,6 +80,8 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     getContextFn: getSdkContext,
     updateContextFn: updateSdkContext,
     logger: sdkLogger(logger),
+    // Keep-alive connections over node:http: a fraction of the CPU of Node's fetch per request.
+    httpClient: keepAliveFetch(),
   });
   const stripe = createStripeClient(config.stripe);
   const payments = paymentsDeps(config, sdk.ctAPI, stripe, logger, sdk.ctRecurringPaymentJobService);

@@ -42,7 +42,16 @@ export function safeError(error: unknown): Record<string, unknown> {
   };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Standard output, written in batches: up to 4 KB or 100 ms of lines per write instead of a
+ * write per line (a system call each, a sixth of the processor's CPU per checkout). Whatever is
+ * held is written before the process exits; a process killed outright loses at most 100 ms of
+ * lines.
+ */
+export const batchedStdout = (): pino.DestinationStream =>
+  pino.destination({ dest: 1, minLength: 4096, periodicFlush: 100, sync: false });
+
+export function createLogger(level: string, destination: pino.DestinationStream = batchedStdout()): Logger {
   return pino(
     {
       level,

@@ -264,7 +264,8 @@ export const EnvSchema = Type.Object({
   HOST: opt(str({ description: 'Address the processor binds to.', default: '0.0.0.0', localOnly: true })),
   LOG_LEVEL: opt(
     str({
-      description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+      description:
+        'Log level: fatal, error, warn, info, debug, trace or silent. Lines go to standard output in batches (at most 100 ms or 4 KB held; all of them before the process exits).',
       enum: LOG_LEVELS,
       default: 'info',
     }),

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { Config } from '../config/load-config';
 import type { OrderMemory } from './order-memory';
 import type { CommercetoolsPort, TypeAvailability } from './ports';
+import type { RecentReads } from './recent-reads';
 import type { SerialQueue } from './serial-queue';
 
 export interface Log {
@@ -21,8 +22,10 @@ export interface PaymentsDeps {
   customTypes: () => Promise<TypeAvailability>;
   /** Orders syncs of one PaymentIntent in this processor. */
   serial: SerialQueue;
-  /** Order creations in flight and orders seen lately. */
+  /** Order creations in flight, orders seen lately, payments just accepted. */
   orders: OrderMemory;
+  /** Stripe states and carts this processor read lately, shared by the syncs of one checkout. */
+  reads: RecentReads;
   /** The payments SDK's recurring payment jobs (commercetools Checkout), for saved methods of recurring carts. */
   recurringJobs?: CommercetoolsRecurringPaymentJobService;
 }

@@ -2,8 +2,9 @@ import type { Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
 import { classifyStripeError } from '../stripe/errors';
 import { unhandledStatus } from '../core/exhaustive';
-import { expandedCharge, retrieveWithCharge } from '../stripe/snapshot';
-import { converge, type Converged } from '../sync/converge';
+import { expandedCharge, retrieveWithCharge, type PaymentIntentSnapshot } from '../stripe/snapshot';
+import { converge, readCartAlongside, type Converged } from '../sync/converge';
+import { isAccepted } from '../sync/coverage';
 import { ensureSavedPaymentMethod } from '../sync/saved-methods';
 import { METADATA } from '../core/metadata';
 import { present } from '../core/present';
@@ -17,6 +18,9 @@ export interface ConfirmPaymentInput {
 }
 
 export type Outcome = 'approved' | 'pending' | 'rejected';
+
+/** PaymentIntent states no later attempt of the shopper's can leave. */
+const SETTLED: readonly Stripe.PaymentIntent.Status[] = ['requires_capture', 'succeeded', 'canceled'];
 
 export interface ConfirmPaymentResult {
   outcome: Outcome;
@@ -82,12 +86,22 @@ export async function confirmPayment(
 
   return deps.serial.serially(queueKey, async () => {
     // The newest copy known now: a sync that ran before this one in the queue may have written.
+    const known = ct.recentPayment(ref) ?? fresh;
+    // A state the shopper's attempt cannot have changed since (authorized, paid or cancelled),
+    // which a sync of this PaymentIntent read moments ago (the webhook racing this call): it
+    // answers, and Stripe is not read again.
+    const settled = deps.reads.snapshot(queueKey);
+    const reuse = settled && SETTLED.includes(settled.paymentIntent.status) ? settled : undefined;
+    // A payment not accepted yet is held against its cart next: the cart is read alongside Stripe.
+    const cart = !reuse && known && !isAccepted(known, queueKey) ? readCartAlongside(deps, ctx.cartId) : undefined;
     const [first, pi] = await Promise.all([
-      ct.recentPayment(ref) ?? fresh ?? loadFresh(),
-      retrieve(queueKey).catch((error: unknown) => {
-        if (classifyStripeError(error) === 'not-found') return undefined;
-        throw error;
-      }),
+      known ?? loadFresh(),
+      reuse
+        ? reuse.paymentIntent
+        : retrieve(queueKey).catch((error: unknown) => {
+            if (classifyStripeError(error) === 'not-found') return undefined;
+            throw error;
+          }),
     ]);
     let payment = first;
     if (!pi) return refuse(deps, ctx, payment, 'The PaymentIntent is not the one of this payment.');
@@ -100,10 +114,8 @@ export async function confirmPayment(
     if (problem) return refuse(deps, ctx, payment, problem);
 
     const charge = expandedCharge(pi);
-    const converged = await converge(deps, payment.id, pi.id, {
-      snapshot: { paymentIntent: pi, ...(charge ? { charge } : {}) },
-      payment,
-    });
+    const snapshot: PaymentIntentSnapshot = reuse ?? { paymentIntent: pi, ...(charge ? { charge } : {}) };
+    const converged = await converge(deps, payment.id, pi.id, { snapshot, payment, ...(cart ? { cart } : {}) });
     const now = converged.snapshot.paymentIntent;
     if (!converged.releasedForCartChange) await ensureSavedPaymentMethod(deps, converged.payment, converged.snapshot);
     deps.log.info({ paymentId: payment.id, paymentIntentId: now.id, status: now.status }, 'payment confirmed');

@@ -131,6 +131,23 @@ function openPayment(cart: Cart): Payment | undefined {
 }
 
 /**
+ * Our payment on the cart for `amount` that names no PaymentIntent yet and never took money (its
+ * key is the cart's id and a version), the newest: see `createOnce`.
+ */
+function unlinkedPayment(cart: Cart, amount: { centAmount: number; currencyCode: string }): Payment | undefined {
+  return expandedPayments(cart)
+    .filter(
+      (p) =>
+        !p.interfaceId &&
+        p.key?.startsWith(`${cart.id}-`) &&
+        !everApproved(p) &&
+        p.amountPlanned.centAmount === amount.centAmount &&
+        p.amountPlanned.currencyCode === amount.currencyCode,
+    )
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+}
+
+/**
  * `POST /payments`: the PaymentIntent and the commercetools payment for the session's cart.
  * Repeating it for the same cart reuses the open PaymentIntent (D17), updating its amount in
  * place when the cart total changed: afterwards the PaymentIntent asks exactly the cart's amount
@@ -176,32 +193,44 @@ async function createOnce(
 
   if (existing?.interfaceId) {
     const reused = await reuse(deps, existing, existing.interfaceId, stripeAmount, types, saved, ctx);
-    if (reused) return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
+    if (reused) {
+      deps.reads.rememberCheckout(existing.interfaceId, { paymentId: existing.id, cartId: cart.id });
+      return { clientSecret: reused, paymentReference: existing.id, ...stripeAmount };
+    }
   }
 
+  // A payment of ours on the cart that names no PaymentIntent yet, for this amount: the request
+  // that made it is linking it right now (the link and the cart update go out together), or was
+  // interrupted. It is finished with the same parameters, hence the same idempotency key and
+  // PaymentIntent, instead of a second payment being made.
+  const pending = unlinkedPayment(cart, amount);
   // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
   // finds it by its key and finishes it with the same idempotency keys instead of making another.
   const key = `${cart.id}-${cart.version}`;
   let payment: Payment;
-  try {
-    payment = await ct.createPayment({
-      key,
-      amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
-      paymentMethodInfo: { paymentInterface: ctx.paymentInterface ?? PAYMENT_INTERFACE },
-      // commercetools Checkout finds its transaction item's payment by this field.
-      ...(ctx.checkoutTransactionItemId ? { checkoutTransactionItemId: ctx.checkoutTransactionItemId } : {}),
-      ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
-      ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
-    });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    payment = await ct.getPaymentByKey(key);
-    if (payment.interfaceId) {
-      // It has its PaymentIntent but may never have reached the cart: put it there, and treat it
-      // as the open payment it is.
-      if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-      await ct.addPaymentToCart(cart, payment.id);
-      return undefined;
+  if (pending) {
+    payment = pending;
+  } else {
+    try {
+      payment = await ct.createPayment({
+        key,
+        amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
+        paymentMethodInfo: { paymentInterface: ctx.paymentInterface ?? PAYMENT_INTERFACE },
+        // commercetools Checkout finds its transaction item's payment by this field.
+        ...(ctx.checkoutTransactionItemId ? { checkoutTransactionItemId: ctx.checkoutTransactionItemId } : {}),
+        ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
+        ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      payment = await ct.getPaymentByKey(key);
+      if (payment.interfaceId) {
+        // It has its PaymentIntent but may never have reached the cart: put it there, and treat it
+        // as the open payment it is.
+        if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+        await ct.addPaymentToCart(cart, payment.id);
+        return undefined;
+      }
     }
   }
 
@@ -239,17 +268,21 @@ async function createOnce(
     idempotencyKey: `ct-payment:${payment.id}:create:${digest(params)}`,
   });
 
-  // In this order: a payment is on the cart only once it names its PaymentIntent, so that a
-  // concurrent request that sees it reuses it instead of creating a second PaymentIntent. A
-  // payment never changes its PaymentIntent: the one linked first wins.
-  const linked = await ct.updatePayment(payment, (current) =>
-    current.interfaceId
-      ? []
-      : [
-          { action: 'setInterfaceId', interfaceId: paymentIntent.id },
-          { action: 'setStatusInterfaceCode', interfaceCode: paymentIntent.status },
-        ],
-  );
+  // The link and the cart update together: a concurrent request that sees the payment on the cart
+  // before it names its PaymentIntent finishes it as its own (see `unlinkedPayment`) instead of
+  // making another. A payment never changes its PaymentIntent: the one linked first wins.
+  const onCart = expandedPayments(cart).some((p) => p.id === payment.id);
+  const [linked] = await Promise.all([
+    ct.updatePayment(payment, (current) =>
+      current.interfaceId
+        ? []
+        : [
+            { action: 'setInterfaceId', interfaceId: paymentIntent.id },
+            { action: 'setStatusInterfaceCode', interfaceCode: paymentIntent.status },
+          ],
+    ),
+    onCart ? undefined : ct.addPaymentToCart(cart, payment.id),
+  ]);
   if (linked.interfaceId !== paymentIntent.id) {
     // A concurrent request with other parameters linked its own: this one is never handed out.
     await stripe.paymentIntents.cancel(
@@ -257,11 +290,12 @@ async function createOnce(
       { cancellation_reason: 'duplicate' },
       { idempotencyKey: `ct-payment:${payment.id}:cancel-unlinked:${paymentIntent.id}` },
     );
+    // The payment is on the cart: the next pass finds it as the open payment.
     if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-    await ct.addPaymentToCart(cart, payment.id);
     return undefined;
   }
-  await ct.addPaymentToCart(cart, payment.id);
+  // Its webhooks, when this process receives them, read the cart alongside Stripe.
+  deps.reads.rememberCheckout(paymentIntent.id, { paymentId: payment.id, cartId: cart.id });
   deps.log.info(
     { paymentId: payment.id, paymentIntentId: paymentIntent.id, cartId: cart.id, amount: stripeAmount },
     'payment created',

@@ -21,6 +21,12 @@ export interface ConvergeOptions {
   also?: (current: Payment, snapshot: PaymentIntentSnapshot) => PaymentUpdateAction[];
   /** A capture this process made (Stripe's answer to it), so that it is recorded as its own transaction. */
   capture?: PaymentIntentSnapshot['capture'];
+  /**
+   * The cart, read alongside Stripe (settles to undefined when that read failed): the first check
+   * of the payment against its cart uses it when it is the PaymentIntent's cart; after a conflict
+   * the cart is read again.
+   */
+  cart?: Promise<Cart | undefined>;
 }
 
 export interface Converged {
@@ -35,6 +41,13 @@ export interface Converged {
   /** The cart the payment was just held against and found matching (when that check ran now). */
   matchedCart?: Cart;
 }
+
+/**
+ * The cart with its payments, read now alongside Stripe for `converge`'s `cart`: a failed read
+ * settles to undefined (the check then reads the cart itself and meets the failure there).
+ */
+export const readCartAlongside = (deps: PaymentsDeps, cartId: string): Promise<Cart | undefined> =>
+  deps.ct.getCartWithPayments(cartId).catch(() => undefined);
 
 function listsNeeded(payment: Payment, snapshot: PaymentIntentSnapshot, hints: SyncHints): SnapshotOptions {
   const has = (type: string) => payment.transactions.some((t) => t.type === type);
@@ -76,7 +89,7 @@ export async function converge(
     }
 
     if (heldAmount(snapshot) > 0 && !isAccepted(payment, snapshot.paymentIntent)) {
-      const coverage = await cartCoverage(deps, payment, snapshot);
+      const coverage = await cartCoverage(deps, payment, snapshot, attempt === 1 ? await options.cart : undefined);
       if (coverage.verdict === 'matches') matchedCart = coverage.cart;
       if (coverage.verdict === 'differs') {
         // Money moves back only on commercetools' current word: another replica may have
@@ -101,16 +114,23 @@ export async function converge(
       ...planPaymentActions(payment, desiredCtTransactions(payment, snapshot), facts),
       ...(options.also?.(payment, snapshot) ?? []),
     ];
-    const done = (updated: Payment): Converged => ({
-      before: payment!,
-      payment: updated,
-      snapshot: snapshot!,
-      releasedForCartChange: releasedForCartChange(snapshot!),
-      ...(matchedCart ? { matchedCart } : {}),
-    });
+    const done = (updated: Payment): Converged => {
+      // The next sync of this PaymentIntent (a webhook racing the confirmation) may plan from it.
+      deps.reads.rememberSnapshot(snapshot!);
+      return {
+        before: payment!,
+        payment: updated,
+        snapshot: snapshot!,
+        releasedForCartChange: releasedForCartChange(snapshot!),
+        ...(matchedCart ? { matchedCart } : {}),
+      };
+    };
     if (actions.length === 0) return done(payment);
     try {
-      return done(await deps.ct.writePayment(payment, actions));
+      const written = await deps.ct.writePayment(payment, actions);
+      // Its order is made from the cart version it was just held against (see ensureOrder).
+      if (matchedCart) deps.orders.accepted(paymentId, matchedCart);
+      return done(written);
     } catch (error) {
       if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);

@@ -51,10 +51,11 @@ export function releasedForCartChange(snapshot: PaymentIntentSnapshot): boolean 
 }
 
 /** Whether commercetools already records this PaymentIntent's authorization as accepted. */
-export function isAccepted(payment: Payment, paymentIntent: Stripe.PaymentIntent): boolean {
+export function isAccepted(payment: Payment, paymentIntent: Pick<Stripe.PaymentIntent, 'id'> | string): boolean {
+  const id = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent.id;
   return payment.transactions.some(
     (t) =>
-      (t.type === 'Authorization' && t.state === 'Success' && t.interactionId === paymentIntent.id) ||
+      (t.type === 'Authorization' && t.state === 'Success' && t.interactionId === id) ||
       (t.type === 'Charge' && (t.state === 'Success' || t.state === 'Pending')),
   );
 }
@@ -83,13 +84,15 @@ export async function cartCoverage(
   deps: PaymentsDeps,
   payment: Payment,
   snapshot: PaymentIntentSnapshot,
+  /** The cart with its payments, read alongside Stripe's state: used when it is the PaymentIntent's. */
+  read?: Cart,
 ): Promise<CoverageVerdict> {
   const pi = snapshot.paymentIntent;
   const cartId = pi.metadata[METADATA.cartId];
   if (!cartId) return { verdict: 'differs', reason: 'the PaymentIntent names no cart' };
   let cart: Cart;
   try {
-    cart = await deps.ct.getCartWithPayments(cartId);
+    cart = read?.id === cartId ? read : await deps.ct.getCartWithPayments(cartId);
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     if (await deps.ct.findOrderByPaymentId(payment.id)) return { verdict: 'ordered' };

@@ -7,8 +7,12 @@ export interface SyncHints {
   /** The trigger was about refunds: list them even if the charge shows none any more. */
   refunds?: boolean;
   disputes?: boolean;
-  /** The Stripe events that triggered the sync (recorded as interface interactions: ids only). */
-  events?: readonly { id: string; type: string; created: number }[];
+  /**
+   * The Stripe events that triggered the sync (recorded as interface interactions: ids only). The
+   * event's object is only compared with what this process read last (`snapshotShows`), never
+   * recorded or logged.
+   */
+  events?: readonly { id: string; type: string; created: number; object?: unknown }[];
 }
 
 export const mergeHints = (a: SyncHints, b: SyncHints): SyncHints => ({

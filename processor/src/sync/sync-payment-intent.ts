@@ -2,7 +2,9 @@ import { statusOf } from '../commercetools/port';
 import { METADATA } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { loadSnapshot } from '../stripe/snapshot';
-import { converge, type Converged } from './converge';
+import { converge, readCartAlongside, type Converged } from './converge';
+import { isAccepted } from './coverage';
+import { snapshotShows } from './event-state';
 import { mergeHints, type SyncHints } from './extras';
 import { ensureOrder, type OrderResult } from './orders';
 import { ensureSavedPaymentMethod } from './saved-methods';
@@ -44,7 +46,7 @@ export async function syncPaymentIntent(
   if ('status' in applied) return applied;
   // Outside the queue: the next sync of this PaymentIntent (the browser's confirm) need not wait
   // for the order; order creation has its own per-cart guard.
-  const { before, payment, snapshot, matchedCart } = applied;
+  const { before, payment, snapshot } = applied;
   const failedRelease = snapshot.refunds?.find(
     (r) => r.metadata?.[METADATA.reason] === 'cart_changed' && (r.status === 'failed' || r.status === 'canceled'),
   );
@@ -55,7 +57,10 @@ export async function syncPaymentIntent(
     );
   }
   const settled = ['requires_capture', 'succeeded', 'canceled'].includes(snapshot.paymentIntent.status);
-  const order = settled ? await ensureOrder(deps, payment, snapshot, matchedCart) : 'skipped';
+  // The cart this processor accepted the payment against moments ago (this sync, or the
+  // confirmation that came first), taken once.
+  const accepted = deps.orders.takeAccepted(payment.id);
+  const order = settled ? await ensureOrder(deps, payment, snapshot, accepted) : 'skipped';
   await ensureSavedPaymentMethod(deps, payment, snapshot);
   return {
     status: payment.version === before.version ? 'unchanged' : 'applied',
@@ -66,13 +71,29 @@ export async function syncPaymentIntent(
   };
 }
 
+/** Events that mean the payment may have just been authorized: its cart is about to be checked. */
+const AUTHORIZING = ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'charge.succeeded'];
+
 async function applyNow(
   deps: PaymentsDeps,
   paymentIntentId: string,
   hints: SyncHints,
 ): Promise<Converged | Extract<SyncResult, { status: 'ignored' }>> {
   const { stripe, ct, config } = deps;
-  const base = await loadSnapshot(stripe, paymentIntentId);
+  const events = hints.events ?? [];
+  // The sync of this PaymentIntent just before this one (the confirmation, or the webhook of the
+  // same moment) may have read Stripe's state since these events: then they need no read.
+  const known = deps.reads.snapshot(paymentIntentId);
+  const shown = known && events.length > 0 && events.every((event) => snapshotShows(known, event.object));
+  // A payment this process made, not accepted yet, whose authorization the events announce: its
+  // cart is checked next, so it is read alongside Stripe rather than after it.
+  const made = shown ? undefined : deps.reads.checkout(paymentIntentId);
+  const recent = made && ct.recentPayment(made.paymentId);
+  const cart =
+    made && recent && !isAccepted(recent, paymentIntentId) && events.some((e) => AUTHORIZING.includes(e.type))
+      ? readCartAlongside(deps, made.cartId)
+      : undefined;
+  const base = shown ? known : await loadSnapshot(stripe, paymentIntentId);
   const pi = base.paymentIntent;
   if (pi.metadata[METADATA.projectKey] !== config.commercetools.projectKey) {
     return { status: 'ignored', reason: 'not a PaymentIntent of this project', paymentIntentId };
@@ -102,5 +123,5 @@ async function applyNow(
   if (payment.interfaceId && payment.interfaceId !== pi.id) {
     return { status: 'ignored', reason: 'the commercetools payment belongs to another PaymentIntent', paymentIntentId };
   }
-  return converge(deps, paymentId, paymentIntentId, { snapshot: base, payment, hints });
+  return converge(deps, paymentId, paymentIntentId, { snapshot: base, payment, hints, ...(cart ? { cart } : {}) });
 }

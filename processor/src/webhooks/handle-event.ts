@@ -42,7 +42,7 @@ export async function handleEvent(
     const result = await syncPaymentIntent(deps, paymentIntentId, {
       refunds: subject.refunds,
       disputes: subject.disputes,
-      events: [{ id: event.id, type: event.type, created: event.created }],
+      events: [{ id: event.id, type: event.type, created: event.created, object: event.data.object }],
     });
     if (result.status === 'ignored') {
       if (result.missingPaymentId) {

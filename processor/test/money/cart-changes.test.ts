@@ -200,6 +200,32 @@ describe('a checkout interrupted between its commercetools writes', () => {
   });
 });
 
+describe('a checkout interrupted between the link and the cart update (sent together)', () => {
+  it('the payment reached the cart but never named its PaymentIntent: the next POST /payments finishes that payment, with the same PaymentIntent', async () => {
+    const { sessionId, cartId } = await checkout(world);
+    await ctControl(world, '/faults', { method: 'POST', path: '/sandbox/payments/*', status: 503, times: 10 });
+    expect((await createPayment(auto, sessionId)).status).toBeGreaterThanOrEqual(500);
+    await call(`${world.sandbox.info.commercetools}/_sandbox/faults`, { method: 'DELETE' });
+    const [left] = (await getCart(auto, cartId)).paymentInfo?.payments ?? [];
+    expect(left).toBeDefined();
+    expect((await payment(auto, left!.id)).interfaceId).toBeUndefined();
+
+    const retried = await createPayment(auto, sessionId);
+    expect(retried.status).toBe(200);
+    expect(retried.body.paymentReference).toBe(left!.id);
+    expect((await payment(auto, left!.id)).interfaceId).toBe(piIdOf(retried.body.clientSecret));
+    expect((await getCart(auto, cartId)).paymentInfo?.payments.map((p) => p.id)).toEqual([left!.id]);
+    // The interrupted request had created the PaymentIntent under the same key: Stripe gave it again.
+    const made = await stripeFor(world).paymentIntents.search({ query: `metadata['ct_cart_id']:'${cartId}'` });
+    expect(made.data.map((pi) => pi.id)).toEqual([piIdOf(retried.body.clientSecret)]);
+
+    await browserConfirm(world, retried.body.clientSecret, 'pm_card_visa');
+    expect((await confirm(auto, sessionId, retried.body.paymentReference)).body.outcome).toBe('approved');
+    await quiesce(world);
+    expect((await ordersOf(auto, cartId)).map((o) => o.totalPrice.centAmount)).toEqual([2999]);
+  });
+});
+
 describe('reconcile', () => {
   it('reports a transaction whose amount differs from Stripe, not only a state that differs', async () => {
     const { sessionId } = await checkout(world);
