@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { present } from '../core/present';
+import { markRead } from '../core/recent-reads';
 import type { PaymentIntentSnapshot } from '../core/snapshot';
 
 export type { PaymentIntentSnapshot } from '../core/snapshot';
@@ -13,9 +14,12 @@ export function expandedCharge(paymentIntent: Stripe.PaymentIntent): Stripe.Char
   return typeof charge === 'object' && charge ? charge : undefined;
 }
 
-/** The PaymentIntent with its charge (expanded, see `WITH_CHARGE`). */
-export const retrieveWithCharge = (stripe: Stripe, paymentIntentId: string): Promise<Stripe.PaymentIntent> =>
-  stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_CHARGE });
+/** The PaymentIntent with its charge (expanded, see `WITH_CHARGE`), marked with the time it was read. */
+export async function retrieveWithCharge(stripe: Stripe, paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+  const paymentIntent = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: WITH_CHARGE });
+  markRead(paymentIntent);
+  return paymentIntent;
+}
 
 /**
  * The snapshot of a PaymentIntent Stripe just answered (a capture, a cancel, a read), keeping the
