@@ -9,7 +9,7 @@ import { METADATA } from '../core/metadata';
 import { toStripeAmount, type CtMoney } from '../core/money';
 import { present } from '../core/present';
 import type { PaymentsDeps } from '../core/deps';
-import { storedMethodToken } from '../payments/create-payment';
+import { storedMethodToken } from '../payments/saved-method-choice';
 import { savedMethodsApply, stripeCustomerFor } from '../payments/stripe-customer';
 import { classifyStripeError, isStripeError } from '../stripe/errors';
 import { syncPaymentIntent } from '../sync/sync-payment-intent';
