@@ -1,5 +1,6 @@
 import type { Order, Payment } from '@commercetools/platform-sdk';
 import type Stripe from 'stripe';
+import { StripeCustomerTypeDraft } from '../src/commercetools/custom-types';
 import { isDuplicateKey } from '../src/commercetools/port';
 import { HANDLED_EVENTS } from '../src/webhooks/events';
 import { stripeFor } from './stripe';
@@ -37,6 +38,25 @@ export async function installConnectorTypes(processor: Processor): Promise<void>
   for (const install of installs) {
     await install().catch((error: unknown) => (isDuplicateKey(error) ? install() : Promise.reject(error)));
   }
+}
+
+/** What post-deploy creates with saved payment methods on: the connector's types and the customer's link to Stripe. */
+export async function installSavedCardTypes(processor: Processor): Promise<void> {
+  await installConnectorTypes(processor);
+  await processor.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
+}
+
+let customerSeq = 0;
+
+/** A new commercetools customer (a shopper with an account); its id. */
+export async function newCustomer(processor: Processor, label = 'shopper'): Promise<string> {
+  const res = await processor.deps.sdk.ctAPI.client
+    .customers()
+    .post({ body: { email: `${label}-${Date.now()}-${customerSeq++}@example.com`, password: 'not-used-1' } })
+    .execute();
+  return res.body.customer.id;
 }
 
 /** Waits until the emulator has no delivery pending (delivered, or out of retries). */

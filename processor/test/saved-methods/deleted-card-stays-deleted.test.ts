@@ -1,8 +1,6 @@
 import type Stripe from 'stripe';
-import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
-import { isDuplicateKey } from '../../src/commercetools/port';
 import { browserConfirm, stripeFor } from '../../testing/stripe';
-import { installConnectorTypes } from '../../testing/wired';
+import { installSavedCardTypes, newCustomer } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
@@ -19,10 +17,7 @@ let stripe: Stripe;
 beforeAll(async () => {
   world = await startWorld();
   on = await startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' });
-  await installConnectorTypes(on);
-  await on.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+  await installSavedCardTypes(on);
   stripe = stripeFor(world);
 });
 afterAll(async () => {
@@ -31,11 +26,7 @@ afterAll(async () => {
 });
 
 it('a deleted saved card is not recorded again by a later sync of the payment that saved it', async () => {
-  const customer = await on.deps.sdk.ctAPI.client
-    .customers()
-    .post({ body: { email: `deleted-${Date.now()}@example.com`, password: 'not-used-1' } })
-    .execute();
-  const customerId = customer.body.customer.id;
+  const customerId = await newCustomer(on, 'deleted');
   const { sessionId } = await checkout(world, { customerId });
   const res = await call(`${on.url}/payments`, { session: sessionId, json: { storePaymentDetails: true } });
   const confirmed = (await browserConfirm(world, res.body.clientSecret, 'pm_card_visa')) as Stripe.PaymentIntent;

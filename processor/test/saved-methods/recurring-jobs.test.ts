@@ -1,11 +1,9 @@
 import type Stripe from 'stripe';
-import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
 import { PaymentInterfaceInteractionTypeKey } from '../../src/commercetools/custom-types';
-import { isDuplicateKey } from '../../src/commercetools/port';
 import { JOB_CLAIM_MS } from '../../src/sync/saved-methods';
 import { browserConfirm } from '../../testing/stripe';
 import { oauthToken } from '../../testing/tokens';
-import { installConnectorTypes } from '../../testing/wired';
+import { installSavedCardTypes, newCustomer } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
@@ -24,10 +22,7 @@ beforeAll(async () => {
     startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' }),
     startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' }),
   ]);
-  await installConnectorTypes(on);
-  await on.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+  await installSavedCardTypes(on);
   token = await oauthToken(world, 'view_recurring_payment_jobs:sandbox');
 });
 afterAll(async () => {
@@ -112,12 +107,7 @@ describe('recurring payment jobs', () => {
   });
 
   it('a cart that does not recur: the card is saved, no job', async () => {
-    const customerId = (
-      await on.deps.sdk.ctAPI.client
-        .customers()
-        .post({ body: { email: `once-${Date.now()}@example.com`, password: 'not-used-1' } })
-        .execute()
-    ).body.customer.id;
+    const customerId = await newCustomer(on, 'once');
     const cart = await checkout(world, { customerId });
     const paymentId = await pay(cart, { storePaymentDetails: true });
     expect(await on.deps.payments.ct.findPaymentMethods(`customer(id="${customerId}")`)).toHaveLength(1);

@@ -1,9 +1,7 @@
 import type Stripe from 'stripe';
-import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
-import { isDuplicateKey } from '../../src/commercetools/port';
 import { CUSTOMER_TYPE_KEY, STRIPE_CUSTOMER_FIELD } from '../../src/core/metadata';
 import { browserConfirm, stripeFor } from '../../testing/stripe';
-import { installConnectorTypes } from '../../testing/wired';
+import { installSavedCardTypes, newCustomer } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 let world: World;
@@ -17,26 +15,13 @@ beforeAll(async () => {
     startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' }),
     startProcessor(world, {}),
   ]);
-  await installConnectorTypes(on);
-  // What post-deploy creates for the link to the Stripe customer.
-  await on.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+  await installSavedCardTypes(on);
   stripe = stripeFor(world);
 });
 afterAll(async () => {
   await Promise.all([on?.close(), off?.close()]);
   await world?.stop();
 });
-
-let customerSeq = 0;
-async function newCustomer(): Promise<string> {
-  const res = await on.deps.sdk.ctAPI.client
-    .customers()
-    .post({ body: { email: `saver-${Date.now()}-${customerSeq++}@example.com`, password: 'not-used-1' } })
-    .execute();
-  return res.body.customer.id;
-}
 
 async function ctCustomer(id: string) {
   return (
@@ -62,7 +47,7 @@ describe('STRIPE_SAVED_PAYMENT_METHODS', () => {
 
 describe('GET /operations/config: storedPaymentMethodsEnabled', () => {
   it('true only with the feature on and a customer on the session cart', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const withCustomer = await checkout(world, { customerId });
     const anonymous = await checkout(world);
     const ask = async (p: Processor, session: string) =>
@@ -75,7 +60,7 @@ describe('GET /operations/config: storedPaymentMethodsEnabled', () => {
 
 describe('GET /config-element/payment: customerSessionClientSecret', () => {
   it("a Stripe Customer Session of the cart customer's Stripe customer, which is linked both ways", async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId } = await checkout(world, { customerId });
     const res = await call(`${on.url}/config-element/payment`, { session: sessionId });
     expect(res.status).toBe(200);
@@ -101,7 +86,7 @@ describe('GET /config-element/payment: customerSessionClientSecret', () => {
     const anon = await call(`${on.url}/config-element/payment`, { session: anonymous.sessionId });
     expect(anon.status).toBe(200);
     expect(anon.body).not.toHaveProperty('customerSessionClientSecret');
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId } = await checkout(world, { customerId });
     const res = await call(`${off.url}/config-element/payment`, { session: sessionId });
     expect(res.status).toBe(200);
@@ -112,7 +97,7 @@ describe('GET /config-element/payment: customerSessionClientSecret', () => {
 
 describe('POST /payments with saved payment methods', () => {
   it('storePaymentDetails: the PaymentIntent has the customer and setup_future_usage off_session', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId } = await checkout(world, { customerId });
     const res = await call(`${on.url}/payments`, { session: sessionId, json: { storePaymentDetails: true } });
     expect(res.status).toBe(200);
@@ -133,7 +118,7 @@ describe('POST /payments with saved payment methods', () => {
   });
 
   it('without storePaymentDetails a customer pays with the customer set and nothing saved', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId } = await checkout(world, { customerId });
     const res = await call(`${on.url}/payments`, { session: sessionId, json: {} });
     expect(res.status).toBe(200);
@@ -143,7 +128,7 @@ describe('POST /payments with saved payment methods', () => {
   });
 
   it('choosing to save after a first POST /payments gives the open PaymentIntent setup_future_usage', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId } = await checkout(world, { customerId });
     const first = await call(`${on.url}/payments`, { session: sessionId, json: {} });
     const second = await call(`${on.url}/payments`, { session: sessionId, json: { storePaymentDetails: true } });
@@ -154,7 +139,7 @@ describe('POST /payments with saved payment methods', () => {
   });
 
   it('concurrent first payments of one customer make one Stripe customer', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const carts = await Promise.all([1, 2, 3].map(() => checkout(world, { customerId })));
     const answers = await Promise.all(
       carts.map((c) => call(`${on.url}/payments`, { session: c.sessionId, json: { storePaymentDetails: true } })),
@@ -173,7 +158,7 @@ describe('POST /payments with saved payment methods', () => {
     const anonymous = await checkout(world);
     const a = await call(`${on.url}/payments`, { session: anonymous.sessionId, json: { storePaymentDetails: true } });
     expect(a.status).toBe(400);
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const c = await checkout(world, { customerId });
     const b = await call(`${off.url}/payments`, { session: c.sessionId, json: { storePaymentDetails: true } });
     expect(b.status).toBe(400);
@@ -204,7 +189,7 @@ describe('saved payment methods in commercetools', () => {
   }
 
   it('a payment that saved its card makes one commercetools payment method, listed without its token', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId, pm } = await paySaving(customerId);
     const list = await call(`${on.url}/stored-payment-methods`, { session: sessionId });
     expect(list.status).toBe(200);
@@ -234,7 +219,7 @@ describe('saved payment methods in commercetools', () => {
   });
 
   it('paying with a stored method sets it on the PaymentIntent; another customer cannot use it', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { pm } = await paySaving(customerId);
     const [method] = await on.deps.payments.ct.findPaymentMethods(`customer(id="${customerId}")`);
     const next = await checkout(world, { customerId });
@@ -246,7 +231,7 @@ describe('saved payment methods in commercetools', () => {
     const pi = await stripe.paymentIntents.retrieve(res.body.clientSecret.split('_secret_')[0]);
     expect(pi.payment_method).toBe(pm);
 
-    const stranger = await checkout(world, { customerId: await newCustomer() });
+    const stranger = await checkout(world, { customerId: await newCustomer(on) });
     const refused = await call(`${on.url}/payments`, {
       session: stranger.sessionId,
       json: { storedPaymentMethodId: method!.id },
@@ -255,10 +240,10 @@ describe('saved payment methods in commercetools', () => {
   });
 
   it("DELETE /stored-payment-methods/:id detaches at Stripe and deletes; another customer's id is 404", async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const { sessionId, pm } = await paySaving(customerId);
     const [method] = await on.deps.payments.ct.findPaymentMethods(`customer(id="${customerId}")`);
-    const stranger = await checkout(world, { customerId: await newCustomer() });
+    const stranger = await checkout(world, { customerId: await newCustomer(on) });
     const foreign = await call(`${on.url}/stored-payment-methods/${method!.id}`, {
       method: 'DELETE',
       session: stranger.sessionId,

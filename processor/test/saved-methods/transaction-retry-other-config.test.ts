@@ -1,9 +1,7 @@
 import type Stripe from 'stripe';
-import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
-import { isDuplicateKey } from '../../src/commercetools/port';
 import { browserConfirm, stripeFor } from '../../testing/stripe';
 import { oauthToken } from '../../testing/tokens';
-import { installConnectorTypes } from '../../testing/wired';
+import { installSavedCardTypes, newCustomer } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /**
@@ -27,10 +25,7 @@ beforeAll(async () => {
     startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on', STRIPE_CAPTURE_METHOD: 'automatic' }),
     startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on', STRIPE_CAPTURE_METHOD: 'manual' }),
   ]);
-  await installConnectorTypes(auto);
-  await auto.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+  await installSavedCardTypes(auto);
   stripe = stripeFor(world);
   token = await oauthToken(world, 'manage_checkout_transactions:sandbox');
 });
@@ -43,11 +38,7 @@ const ctFaults = (json?: unknown) =>
   call(`${world.sandbox.info.commercetools}/_sandbox/faults`, json ? { json } : { method: 'DELETE' });
 
 it('a repeat on a replica with another capture method does not charge the stored card again', async () => {
-  const customer = await auto.deps.sdk.ctAPI.client
-    .customers()
-    .post({ body: { email: `skew-${Date.now()}@example.com`, password: 'not-used-1' } })
-    .execute();
-  const customerId = customer.body.customer.id;
+  const customerId = await newCustomer(auto, 'skew');
   const first = await checkout(world, { customerId });
   const res = await call(`${auto.url}/payments`, { session: first.sessionId, json: { storePaymentDetails: true } });
   await browserConfirm(world, res.body.clientSecret, 'pm_card_visa');

@@ -1,10 +1,8 @@
 import type Stripe from 'stripe';
-import { StripeCustomerTypeDraft } from '../../src/commercetools/custom-types';
-import { isDuplicateKey } from '../../src/commercetools/port';
 import { browserConfirm, stripeFor } from '../../testing/stripe';
 import { oauthToken } from '../../testing/tokens';
 import { ordersOf } from '../../testing/cart';
-import { installConnectorTypes } from '../../testing/wired';
+import { installSavedCardTypes, newCustomer } from '../../testing/wired';
 import { call, checkout, startProcessor, startWorld, type Processor, type World } from '../../testing/world';
 
 /** `POST /operations/transactions`: commercetools Checkout charges a stored card off-session. */
@@ -17,10 +15,7 @@ let token: string;
 beforeAll(async () => {
   world = await startWorld();
   on = await startProcessor(world, { STRIPE_SAVED_PAYMENT_METHODS: 'on' });
-  await installConnectorTypes(on);
-  await on.deps.sdk.ctAPI.customType.create(StripeCustomerTypeDraft).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+  await installSavedCardTypes(on);
   stripe = stripeFor(world);
   token = await oauthToken(world, 'manage_checkout_transactions:sandbox');
 });
@@ -28,15 +23,6 @@ afterAll(async () => {
   await on?.close();
   await world?.stop();
 });
-
-let seq = 0;
-async function newCustomer(): Promise<string> {
-  const res = await on.deps.sdk.ctAPI.client
-    .customers()
-    .post({ body: { email: `recurring-${Date.now()}-${seq++}@example.com`, password: 'not-used-1' } })
-    .execute();
-  return res.body.customer.id;
-}
 
 /** The shopper pays once saving the card (completing 3-D Secure when the card asks); its commercetools payment method. */
 async function savedCard(customerId: string, card = 'pm_card_visa'): Promise<{ id: string; pm: string }> {
@@ -78,7 +64,7 @@ async function paymentIntentsOf(customerId: string): Promise<Stripe.PaymentInten
 
 describe('POST /operations/transactions', () => {
   it('charges the stored card once, also when repeated with the same Idempotency-Key, recorded as a Charge', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId);
     const next = await checkout(world, { customerId });
     const body = {
@@ -133,7 +119,7 @@ describe('POST /operations/transactions', () => {
   });
 
   it('an amount of its own: same currency, at most what is left to pay', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId);
     const next = await checkout(world, { customerId });
     const base = { cartId: next.cartId, paymentInterface: 'stripe', paymentMethod: { id: method.id } };
@@ -165,7 +151,7 @@ describe('POST /operations/transactions', () => {
   });
 
   it('a card that needs the shopper (authentication_required) answers Failed with the reason, recorded as a failed transaction', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId, 'pm_card_authenticationRequired');
     const next = await checkout(world, { customerId });
     const body = {
@@ -196,7 +182,7 @@ describe('POST /operations/transactions', () => {
   });
 
   it('an Idempotency-Key used again with another body: 400, and nothing charged for the second body', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId);
     const next = await checkout(world, { customerId });
     const { currencyCode } = next.amountPlanned;
@@ -231,7 +217,7 @@ describe('POST /operations/transactions', () => {
   });
 
   it('two transaction items of one cart at once, each asking more than half: one is charged, the other refused', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId);
     const next = await checkout(world, { customerId });
     const { centAmount, currencyCode } = next.amountPlanned;
@@ -258,7 +244,7 @@ describe('POST /operations/transactions', () => {
   });
 
   it('a cart paid through commercetools Checkout is ordered by Checkout, not by the connector', async () => {
-    const customerId = await newCustomer();
+    const customerId = await newCustomer(on);
     const method = await savedCard(customerId);
     const next = await checkout(world, { customerId });
     const res = await transaction({
@@ -273,9 +259,9 @@ describe('POST /operations/transactions', () => {
   });
 
   it("another customer's stored method, a cart without customer, no stored method: 400 and nothing made", async () => {
-    const owner = await newCustomer();
+    const owner = await newCustomer(on);
     const method = await savedCard(owner);
-    const stranger = await checkout(world, { customerId: await newCustomer() });
+    const stranger = await checkout(world, { customerId: await newCustomer(on) });
     const anonymous = await checkout(world);
     const base = { paymentInterface: 'stripe', paymentMethod: { id: method.id } };
     const foreign = await transaction({ ...base, cartId: stranger.cartId, checkoutTransactionItemId: item() });
