@@ -20,11 +20,21 @@ const RECENT_MAX = 2_000;
 /** Payments this process saw last, newest version wins; bounded in time and size. */
 function recentPayments() {
   const entries = new TtlMap<string, Payment>(RECENT_TTL_MS, RECENT_MAX);
+  const idsByKey = new TtlMap<string, string>(RECENT_TTL_MS, RECENT_MAX);
   return {
     get: (id: string): Payment | undefined => entries.get(id),
+    byKey(key: string): Payment | undefined {
+      const id = idsByKey.get(key);
+      const payment = id === undefined ? undefined : entries.get(id);
+      // A payment's key can be changed: the copy counts only while it still has this one.
+      return payment?.key === key ? payment : undefined;
+    },
     remember(payment: Payment): Payment {
       const known = entries.get(payment.id);
-      if (!known || known.version <= payment.version) entries.set(payment.id, payment);
+      if (!known || known.version <= payment.version) {
+        entries.set(payment.id, payment);
+        if (payment.key) idsByKey.set(payment.key, payment.id);
+      }
       return payment;
     },
   };
@@ -59,6 +69,7 @@ export function createCommercetoolsPort(api: CommercetoolsAPI): CommercetoolsPor
       }
     },
     recentPayment: (paymentId) => recent.get(paymentId),
+    recentPaymentByKey: (key) => recent.byKey(key),
     getPaymentByKey: async (key) =>
       recent.remember((await api.client.payments().withKey({ key }).get().execute()).body),
     createPayment: async (draft) => recent.remember(await api.payment.createPayment(draft)),

@@ -24,6 +24,8 @@ export interface CommercetoolsPort {
    * against this copy is empty has nothing to write against the current version either.
    */
   recentPayment(paymentId: string): Payment | undefined;
+  /** The same, found by the payment's key. */
+  recentPaymentByKey(key: string): Payment | undefined;
   getPaymentByKey(key: string): Promise<Payment>;
   createPayment(draft: PaymentDraft): Promise<Payment>;
   /**

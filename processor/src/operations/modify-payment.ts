@@ -1,7 +1,7 @@
 import type { Payment, PaymentUpdateAction } from '@commercetools/platform-sdk';
 import { PaymentInterfaceInteractionTypeKey } from '../commercetools/custom-types';
 import { invalidInput, retryLater } from '../core/errors';
-import { METADATA } from '../core/metadata';
+import { namesPayment } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { fromStripeAmount, toStripeAmount } from '../core/money';
 import { loadSnapshot } from '../stripe/snapshot';
@@ -63,7 +63,7 @@ export async function modifyPayment(
     refunds: true,
     disputes: payment.transactions.some((t) => t.type === 'Chargeback'),
   });
-  if (snapshot.paymentIntent.metadata[METADATA.paymentId] !== payment.id) {
+  if (!namesPayment(snapshot.paymentIntent.metadata, payment)) {
     return rejected('InvalidOperation', 'The PaymentIntent does not belong to this payment.');
   }
   const { currencyCode, fractionDigits } = payment.amountPlanned;

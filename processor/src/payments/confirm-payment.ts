@@ -6,7 +6,7 @@ import { expandedCharge, retrieveWithCharge, type PaymentIntentSnapshot } from '
 import { converge, readCartAlongside, type Converged } from '../sync/converge';
 import { isAccepted } from '../sync/coverage';
 import { ensureSavedPaymentMethod } from '../sync/saved-methods';
-import { METADATA } from '../core/metadata';
+import { METADATA, namesPayment } from '../core/metadata';
 import { present } from '../core/present';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
@@ -50,7 +50,7 @@ function mismatch(
   pi: Stripe.PaymentIntent,
 ): string | undefined {
   if (payment.interfaceId !== pi.id) return 'The PaymentIntent is not the one of this payment.';
-  if (pi.metadata[METADATA.paymentId] !== payment.id) return 'The PaymentIntent belongs to another payment.';
+  if (!namesPayment(pi.metadata, payment)) return 'The PaymentIntent belongs to another payment.';
   if (pi.metadata[METADATA.cartId] !== ctx.cartId) return "The payment does not belong to this session's cart.";
   if (pi.metadata[METADATA.projectKey] !== deps.config.commercetools.projectKey)
     return 'The PaymentIntent belongs to another project.';

@@ -5,7 +5,7 @@ import { isDuplicateKey } from '../commercetools/port';
 import { digest } from '../core/digest';
 import { conflict, invalidOperation, upstreamFailure } from '../core/errors';
 import { fromStripeAmount, toStripeAmount } from '../core/money';
-import { METADATA, PAYMENT_INTERFACE } from '../core/metadata';
+import { METADATA, namesPayment, PAYMENT_INTERFACE } from '../core/metadata';
 import { type CheckoutContext } from './checkout-context';
 import type { PaymentsDeps } from '../core/deps';
 import { paymentMethodTypesFor } from './element-config';
@@ -136,33 +136,8 @@ async function createOnce(
   const pending = unlinkedPayment(cart, amount);
   // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
   // finds it by its key and finishes it with the same idempotency keys instead of making another.
-  const key = `${cart.id}-${cart.version}`;
-  let payment: Payment;
-  if (pending) {
-    payment = pending;
-  } else {
-    try {
-      payment = await ct.createPayment({
-        key,
-        amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
-        paymentMethodInfo: { paymentInterface: ctx.paymentInterface ?? PAYMENT_INTERFACE },
-        // commercetools Checkout finds its transaction item's payment by this field.
-        ...(ctx.checkoutTransactionItemId ? { checkoutTransactionItemId: ctx.checkoutTransactionItemId } : {}),
-        ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
-        ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
-      });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      payment = await ct.getPaymentByKey(key);
-      if (payment.interfaceId) {
-        // It has its PaymentIntent but may never have reached the cart: put it there, and treat it
-        // as the open payment it is.
-        if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-        await ct.addPaymentToCart(cart, payment.id);
-        return undefined;
-      }
-    }
-  }
+  // The PaymentIntent names the payment by this key (D04), so the two are made at the same time.
+  const key = pending?.key ?? `${cart.id}-${cart.version}`;
 
   const params: Stripe.PaymentIntentCreateParams = {
     amount: stripeAmount.amount,
@@ -176,7 +151,7 @@ async function createOnce(
       ? { allowed_payment_method_types: [...types] as Stripe.PaymentIntentCreateParams['allowed_payment_method_types'] }
       : { automatic_payment_methods: { enabled: true } }),
     metadata: {
-      [METADATA.paymentId]: payment.id,
+      [METADATA.paymentKey]: key,
       [METADATA.cartId]: cart.id,
       [METADATA.projectKey]: config.commercetools.projectKey,
       ...(ctx.checkoutTransactionItemId ? { [METADATA.checkoutTransactionItemId]: ctx.checkoutTransactionItemId } : {}),
@@ -193,10 +168,13 @@ async function createOnce(
     ...shopperDetails(cart),
   };
   // The same request (a retry, a concurrent twin) sends the same parameters: one PaymentIntent.
-  // The customer, saving and stored method are parameters: another choice is another key.
-  const paymentIntent = await stripe.paymentIntents.create(params, {
-    idempotencyKey: `ct-payment:${payment.id}:create:${digest(params)}`,
-  });
+  // The customer, saving and stored method are parameters: another choice is another key. When
+  // the payment cannot be made, the PaymentIntent is never handed out (nobody can confirm it) and
+  // the retry, at the same cart version, gets it back.
+  const [payment, paymentIntent] = await Promise.all([
+    pending ?? paymentWithKey(deps, ctx, cart, amount, key),
+    stripe.paymentIntents.create(params, { idempotencyKey: `ct-payment-key:${key}:create:${digest(params)}` }),
+  ]);
 
   // The link and the cart update together: a concurrent request that sees the payment on the cart
   // before it names its PaymentIntent finishes it as its own (see `unlinkedPayment`) instead of
@@ -238,6 +216,32 @@ async function createOnce(
   };
 }
 
+/** Creates the payment named `key`, or takes the one a concurrent or interrupted request made. */
+async function paymentWithKey(
+  deps: PaymentsDeps,
+  ctx: CheckoutContext,
+  cart: Cart,
+  amount: { centAmount: number; currencyCode: string },
+  key: string,
+): Promise<Payment> {
+  try {
+    return await deps.ct.createPayment({
+      key,
+      amountPlanned: { centAmount: amount.centAmount, currencyCode: amount.currencyCode },
+      paymentMethodInfo: { paymentInterface: ctx.paymentInterface ?? PAYMENT_INTERFACE },
+      // commercetools Checkout finds its transaction item's payment by this field.
+      ...(ctx.checkoutTransactionItemId ? { checkoutTransactionItemId: ctx.checkoutTransactionItemId } : {}),
+      ...(cart.customerId ? { customer: { typeId: 'customer', id: cart.customerId } } : {}),
+      ...(!cart.customerId && cart.anonymousId ? { anonymousId: cart.anonymousId } : {}),
+    });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    // It may already name its PaymentIntent (ours, from the same parameters, or another one):
+    // the link below tells which, and puts it on the cart either way.
+    return deps.ct.getPaymentByKey(key);
+  }
+}
+
 function requireSecret(paymentIntent: Stripe.PaymentIntent): string {
   if (!paymentIntent.client_secret) throw upstreamFailure('Stripe returned no client secret.');
   return paymentIntent.client_secret;
@@ -265,10 +269,7 @@ async function reuse(
 ): Promise<string | undefined> {
   const { stripe, ct } = deps;
   const paymentIntent = await stripe.paymentIntents.retrieve(paymentIntentId);
-  if (
-    paymentIntent.metadata[METADATA.paymentId] !== payment.id ||
-    paymentIntent.metadata[METADATA.cartId] !== ctx.cartId
-  ) {
+  if (!namesPayment(paymentIntent.metadata, payment) || paymentIntent.metadata[METADATA.cartId] !== ctx.cartId) {
     return undefined;
   }
   if (!REUSABLE.includes(paymentIntent.status)) {

@@ -1,12 +1,15 @@
 import type { Payment } from '@commercetools/platform-sdk';
 import { statusOf } from '../commercetools/port';
-import { METADATA } from '../core/metadata';
+import { describePaymentName, METADATA, namedPayment } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { upstreamFailureOf } from '../upstream/failure';
 import { desiredCtTransactions, paymentMethodType } from './apply';
 import { loadSnapshot } from '../stripe/snapshot';
 import { planPaymentActions } from './plan-actions';
 import { syncPaymentIntent } from './sync-payment-intent';
+
+/** States of a PaymentIntent nobody has confirmed. */
+const UNPAID: readonly string[] = ['requires_payment_method', 'requires_confirmation', 'canceled'];
 
 export interface ReconcileItem {
   paymentIntentId: string;
@@ -62,7 +65,7 @@ export async function reconcile(
     created: { gte: Math.floor(since.getTime() / 1000) },
     limit: 100,
   })) {
-    if (pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey && pi.metadata[METADATA.paymentId])
+    if (pi.metadata[METADATA.projectKey] === deps.config.commercetools.projectKey && namedPayment(pi.metadata))
       ids.push(pi.id);
     if (++seen % 100 === 0) events.listing?.(seen, ids.length);
   }
@@ -123,14 +126,25 @@ async function checkOne(
   seen: { paymentId?: string },
 ): Promise<ReconcileItem> {
   const snapshot = await loadSnapshot(deps.stripe, paymentIntentId, { refunds: true, disputes: true });
-  const paymentId = (seen.paymentId = snapshot.paymentIntent.metadata[METADATA.paymentId]!);
+  const pi = snapshot.paymentIntent;
+  const named = namedPayment(pi.metadata)!;
+  seen.paymentId = describePaymentName(named);
   let payment: Payment;
   try {
-    payment = await deps.ct.getPayment(paymentId);
+    payment = named.id !== undefined ? await deps.ct.getPayment(named.id) : await deps.ct.getPaymentByKey(named.key);
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
-    return { paymentIntentId, paymentId, drift: [], result: 'missing-payment' };
+    // Made alongside a payment commercetools then refused: its client secret was never handed
+    // out, so nobody can pay it. Not money missing from commercetools.
+    const neverHandedOut = named.key !== undefined && UNPAID.includes(pi.status) && pi.amount_received === 0;
+    return {
+      paymentIntentId,
+      paymentId: seen.paymentId,
+      drift: [],
+      result: neverHandedOut ? 'ignored' : 'missing-payment',
+    };
   }
+  const paymentId = (seen.paymentId = payment.id);
   const method = paymentMethodType(snapshot);
   const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
     interfaceId: paymentIntentId,

@@ -1,5 +1,5 @@
 import { statusOf } from '../commercetools/port';
-import { METADATA } from '../core/metadata';
+import { describePaymentName, METADATA, namedPayment } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { loadSnapshot } from '../stripe/snapshot';
 import { converge, readCartAlongside, type Converged } from './converge';
@@ -98,30 +98,31 @@ async function applyNow(
   if (pi.metadata[METADATA.projectKey] !== config.commercetools.projectKey) {
     return { status: 'ignored', reason: 'not a PaymentIntent of this project', paymentIntentId };
   }
-  const paymentId = pi.metadata[METADATA.paymentId];
-  if (!paymentId) return { status: 'ignored', reason: 'no commercetools payment linked', paymentIntentId };
+  const named = namedPayment(pi.metadata);
+  if (!named) return { status: 'ignored', reason: 'no commercetools payment linked', paymentIntentId };
 
   // The version this process wrote last, when it has one: the update is planned against it and
   // guarded by its version, so a copy another process has since changed costs a conflict and
   // fresh reads (the plan is then made anew), never a wrong write.
-  let payment = ct.recentPayment(paymentId);
+  let payment = named.id !== undefined ? ct.recentPayment(named.id) : ct.recentPaymentByKey(named.key);
   if (!payment) {
     try {
-      payment = await ct.getPayment(paymentId);
+      payment = named.id !== undefined ? await ct.getPayment(named.id) : await ct.getPaymentByKey(named.key);
     } catch (error) {
-      // The PaymentIntent names a payment that does not exist (deleted, or never made in this
-      // project): no retry can fix that, reconcile lists it.
+      // The PaymentIntent names a payment that does not exist (deleted, never made in this
+      // project, or not made because commercetools refused it while the PaymentIntent was made
+      // alongside: that one was never handed out): no retry can fix that, reconcile lists it.
       if (statusOf(error) !== 404) throw error;
       return {
         status: 'ignored',
         reason: 'the commercetools payment it names does not exist',
         paymentIntentId,
-        missingPaymentId: paymentId,
+        missingPaymentId: describePaymentName(named),
       };
     }
   }
   if (payment.interfaceId && payment.interfaceId !== pi.id) {
     return { status: 'ignored', reason: 'the commercetools payment belongs to another PaymentIntent', paymentIntentId };
   }
-  return converge(deps, paymentId, paymentIntentId, { snapshot: base, payment, hints, ...(cart ? { cart } : {}) });
+  return converge(deps, payment.id, paymentIntentId, { snapshot: base, payment, hints, ...(cart ? { cart } : {}) });
 }

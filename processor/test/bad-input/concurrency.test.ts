@@ -119,7 +119,8 @@ describe('POST /payments', () => {
     // Every answer is a coherent pair: its PaymentIntent names its payment and this cart.
     for (const res of ok) {
       const pi = intents.find((i) => res.body.clientSecret.startsWith(`${i.id}_secret_`));
-      expect(pi?.metadata).toMatchObject({ ct_payment_id: res.body.paymentReference, ct_cart_id: cartId });
+      const payment = await processor.deps.payments.ct.getPayment(res.body.paymentReference);
+      expect(pi?.metadata).toMatchObject({ ct_payment_key: payment.key, ct_cart_id: cartId });
     }
     if (await uniquePaymentKeys()) {
       expect(new Set(ok.map((r) => r.body.paymentReference)).size).toBe(1);

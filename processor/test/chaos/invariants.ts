@@ -106,6 +106,29 @@ function orders(state: FinalState, checkout: CheckoutRecord, add: (subject: stri
       );
 }
 
+const byKey = new WeakMap<FinalState, Map<string, CtPayment>>();
+
+/**
+ * The commercetools payment a PaymentIntent names: by id (`ct_payment_id`), or by key
+ * (`ct_payment_key`, when the two were made at the same time).
+ */
+function namedPayment(state: FinalState, pi: PiFinal['pi']): CtPayment | undefined {
+  const id = pi.metadata.ct_payment_id;
+  if (id) return state.payments.get(id);
+  const key = pi.metadata.ct_payment_key;
+  if (!key) return undefined;
+  let index = byKey.get(state);
+  if (!index) {
+    index = new Map([...state.payments.values()].filter((p) => p.key).map((p) => [p.key!, p]));
+    byKey.set(state, index);
+  }
+  return index.get(key);
+}
+
+/** How a PaymentIntent names its payment, for messages. */
+const nameOf = (pi: PiFinal['pi']) =>
+  pi.metadata.ct_payment_id ?? (pi.metadata.ct_payment_key ? `key=${pi.metadata.ct_payment_key}` : undefined);
+
 function linkage(state: FinalState, ledger: Ledger, add: (subject: string, reason: string) => void): void {
   for (const checkout of ledger.checkouts)
     for (const p of checkout.payments) {
@@ -117,15 +140,11 @@ function linkage(state: FinalState, ledger: Ledger, add: (subject: string, reaso
           `payment ${p.paymentId}`,
           `interfaceId ${payment.interfaceId} but its client secret is of ${p.paymentIntentId}`,
         );
-      if (f && (f.pi.metadata.ct_payment_id !== p.paymentId || f.pi.metadata.ct_cart_id !== checkout.cartId))
-        add(
-          `payment ${p.paymentId}`,
-          `${f.pi.id} names payment ${f.pi.metadata.ct_payment_id}, cart ${f.pi.metadata.ct_cart_id}`,
-        );
+      if (f && (namedPayment(state, f.pi)?.id !== p.paymentId || f.pi.metadata.ct_cart_id !== checkout.cartId))
+        add(`payment ${p.paymentId}`, `${f.pi.id} names payment ${nameOf(f.pi)}, cart ${f.pi.metadata.ct_cart_id}`);
     }
   for (const f of state.pis.values()) {
-    const named = f.pi.metadata.ct_payment_id;
-    const payment = named ? state.payments.get(named) : undefined;
+    const payment = namedPayment(state, f.pi);
     if (payment?.interfaceId && payment.interfaceId !== f.pi.id)
       add(`payment ${payment.id}`, `${f.pi.id} names it, but it is linked to ${payment.interfaceId}`);
   }
@@ -133,8 +152,8 @@ function linkage(state: FinalState, ledger: Ledger, add: (subject: string, reaso
     if (!payment.interfaceId) continue;
     const f = state.pis.get(payment.interfaceId);
     if (!f) add(`payment ${payment.id}`, `linked to ${payment.interfaceId}, which Stripe does not have`);
-    else if (f.pi.metadata.ct_payment_id !== payment.id)
-      add(`payment ${payment.id}`, `linked to ${f.pi.id}, which names payment ${f.pi.metadata.ct_payment_id}`);
+    else if (namedPayment(state, f.pi)?.id !== payment.id)
+      add(`payment ${payment.id}`, `linked to ${f.pi.id}, which names payment ${nameOf(f.pi)}`);
   }
 }
 
@@ -146,11 +165,11 @@ export function checkInvariants(state: FinalState, ledger: Ledger, scan: LogScan
 
   for (const f of state.pis.values()) {
     const checkout = byPi.get(f.pi.id);
-    const paymentId = f.pi.metadata.ct_payment_id;
-    const subject = `payment ${paymentId ?? '?'} (${f.pi.id})`;
+    const named = namedPayment(state, f.pi);
+    const subject = `payment ${named?.id ?? nameOf(f.pi) ?? '?'} (${f.pi.id})`;
     const offSession = !checkout && charges.carts.has(f.pi.metadata.ct_cart_id ?? '');
     for (const finding of checkMovements(f, checkout, offSession)) v(finding.invariant)(subject, finding.reason);
-    const payment = paymentId ? state.payments.get(paymentId) : undefined;
+    const payment = named;
     bounds(f, payment?.interfaceId === f.pi.id ? payment : undefined, (reason) => v('b')(subject, reason));
   }
   for (const payment of state.payments.values()) {

@@ -24,6 +24,7 @@ export interface CtTransaction {
 
 export interface CtPayment {
   id: string;
+  key?: string;
   interfaceId?: string;
   amountPlanned: { centAmount: number; currencyCode: string; fractionDigits: number };
   transactions: CtTransaction[];

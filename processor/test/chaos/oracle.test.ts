@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { compareWithExpectation, expectedOrderState } from './expectation';
 import { Ledger, type CheckoutRecord, type LogicalOp, type TxCartRecord, type TxOp } from './ledger';
 import { LogScan } from './logscan';
+import { checkInvariants } from './invariants';
 import { checkMovements } from './movements';
 import type { CtOrder, CtPayment, FinalState, PiFinal } from './observe';
 import { checkCharges, checkSavedCards } from './stored';
@@ -345,4 +346,27 @@ it('saved cards: one linked Stripe customer, one payment method per attached car
   });
   expect(reasons(saved({}))).toEqual(['i', 'i']);
   expect(reasons(saved({ attached: new Map(), methods: [] }))).toEqual([]);
+});
+
+it('linkage: a PaymentIntent may name its payment by key; a payment linked to a PaymentIntent that names another is found', () => {
+  const keyed = (id: string, key: string) => final({ pi: pi({ id, metadata: { ct_payment_key: key } }) });
+  const linked = (id: string, key: string, interfaceId: string): CtPayment => ({
+    ...payment(tx('Charge', 'Success', 5000)),
+    id,
+    key,
+    interfaceId,
+  });
+  const linkage = (pis: PiFinal[], payments: CtPayment[]) =>
+    checkInvariants(state(pis, { payments: new Map(payments.map((p) => [p.id, p])) }), new Ledger(), new LogScan())
+      .filter((v) => v.invariant === 'e')
+      .map((v) => `${v.subject}: ${v.reason}`);
+
+  expect(linkage([keyed('pi_a', 'cart-a-3')], [linked('pay-a', 'cart-a-3', 'pi_a')])).toEqual([]);
+  // The PaymentIntent names pay-b by its key, but pay-b is linked to another one.
+  expect(
+    linkage([keyed('pi_b', 'cart-b-3'), keyed('pi_c', 'cart-c-3')], [linked('pay-b', 'cart-b-3', 'pi_c')]),
+  ).toEqual([
+    'payment pay-b: pi_b names it, but it is linked to pi_c',
+    'payment pay-b: linked to pi_c, which names payment key=cart-c-3',
+  ]);
 });

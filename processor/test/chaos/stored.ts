@@ -131,7 +131,13 @@ export function checkSavedCards(state: FinalState, ledger: Ledger): StoredFindin
       if (!method) continue;
       const origin = job.originPayment?.id ?? '(none)';
       jobsByOrigin.set(origin, (jobsByOrigin.get(origin) ?? 0) + 1);
-      const paidWith = pis.find((f) => f.pi.metadata.ct_payment_id === origin);
+      // The PaymentIntent names its payment by id, or by key when the two were made together.
+      const originKey = state.payments.get(origin)?.key;
+      const paidWith = pis.find(
+        (f) =>
+          f.pi.metadata.ct_payment_id === origin ||
+          (originKey !== undefined && f.pi.metadata.ct_payment_key === originKey),
+      );
       if (!paidWith) flag(subject, `recurring payment job ${job.id}: its payment ${origin} has no PaymentIntent`);
       else if (pmOf(paidWith) !== method.token?.value)
         flag(

@@ -184,7 +184,7 @@ describe('D17: creating a payment is a POST that reuses the open PaymentIntent',
 });
 
 describe('D03 D04 D23: Stripe writes', () => {
-  it('D04: the PaymentIntent carries the commercetools ids from the create call itself', async () => {
+  it('D04: the PaymentIntent carries the commercetools ids from the create call itself (the payment by its key, made alongside)', async () => {
     const { sessionId, cartId } = await checkout(world);
     await resetCounters(world);
     const created = await createPayment(processor, sessionId);
@@ -193,8 +193,10 @@ describe('D03 D04 D23: Stripe writes', () => {
     expect(stripeCalls.byRoute['POST /v1/payment_intents']?.count).toBe(1);
     expect(stripeCalls.byRoute['POST /v1/payment_intents/:id']).toBeUndefined();
     const pi = await stripeFor(world).paymentIntents.retrieve(piIdOf(created.clientSecret));
+    const payment = await ctPayment(processor, created.paymentReference);
+    expect(payment.key).toMatch(new RegExp(`^${cartId}-\\d+$`));
     expect(pi.metadata).toEqual({
-      ct_payment_id: created.paymentReference,
+      ct_payment_key: payment.key,
       ct_cart_id: cartId,
       ct_project_key: 'sandbox',
     });
@@ -241,9 +243,36 @@ describe('D03 D04 D23: Stripe writes', () => {
     expect(payment.interfaceId).toBe(piIdOf(adopted.clientSecret));
     const found = await stripeFor(world).paymentIntents.search({ query: `metadata['ct_cart_id']:'${cartId}'` });
     expect(found.data.map((p) => p.id)).toEqual([payment.interfaceId]);
-    expect(found.data[0]!.metadata.ct_payment_id).toBe(payment.id);
+    expect(found.data[0]!.metadata.ct_payment_key).toBe(payment.key);
     const cart = await processor.deps.sdk.ctAPI.cart.getCartById(cartId);
     expect(cart.paymentInfo?.payments.map((p) => p.id)).toEqual([payment.id]);
+  });
+
+  it('the payment and its PaymentIntent are made at the same time: when commercetools refuses the payment, the next attempt gets the same PaymentIntent back', async () => {
+    const { sessionId, cartId } = await checkout(world);
+    const ct = world.sandbox.info.commercetools;
+    await call(`${ct}/_sandbox/faults`, {
+      json: { method: 'POST', path: '/sandbox/payments', status: 503, times: 20 },
+    });
+    let failed;
+    try {
+      failed = await call(`${processor.url}/payments`, { session: sessionId, json: {} });
+    } finally {
+      await call(`${ct}/_sandbox/faults`, { method: 'DELETE' });
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    const search = async () =>
+      (await stripeFor(world).paymentIntents.search({ query: `metadata['ct_cart_id']:'${cartId}'` })).data;
+    const [orphan, ...others] = await search();
+    expect(others).toEqual([]);
+    // Nobody holds its client secret: it names a payment that does not exist yet.
+    expect(orphan!.metadata.ct_payment_key).toMatch(new RegExp(`^${cartId}-\\d+$`));
+
+    const created = await createPayment(processor, sessionId);
+    expect(piIdOf(created.clientSecret)).toBe(orphan!.id);
+    const payment = await ctPayment(processor, created.paymentReference);
+    expect(payment).toMatchObject({ key: orphan!.metadata.ct_payment_key, interfaceId: orphan!.id });
+    expect((await search()).map((p) => p.id)).toEqual([orphan!.id]);
   });
 
   it('D23: one Stripe client per process with the API version pinned', () => {

@@ -47,3 +47,33 @@ it('events of a PaymentIntent whose commercetools payment does not exist are ans
   const item = report.items.find((i) => i.paymentIntentId === pi.id);
   expect(item).toMatchObject({ result: 'missing-payment', paymentId: missing });
 });
+
+it('a PaymentIntent naming its payment by a key that does not exist: reported as missing when it took money, ignored when nobody ever paid it', async () => {
+  const since = new Date(Date.now() - 60_000);
+  const stripe = stripeFor(world);
+  const paidKey = `${randomUUID()}-3`;
+  const paid = await stripe.paymentIntents.create({
+    amount: 1500,
+    currency: 'eur',
+    confirm: true,
+    payment_method: 'pm_card_visa',
+    allowed_payment_method_types: ['card'],
+    metadata: { ct_payment_key: paidKey, ct_cart_id: randomUUID(), ct_project_key: 'sandbox' },
+  } as never);
+  // Made alongside a payment commercetools refused: its client secret never left the processor.
+  const unpaid = await stripe.paymentIntents.create({
+    amount: 1500,
+    currency: 'eur',
+    allowed_payment_method_types: ['card'],
+    metadata: { ct_payment_key: `${randomUUID()}-3`, ct_cart_id: randomUUID(), ct_project_key: 'sandbox' },
+  } as never);
+  await quiesce(world, 20_000);
+  expect(processor.logs.join('\n')).toContain(`key=${paidKey}`);
+
+  const report = await reconcile(processor.deps.payments, since, { dryRun: true });
+  expect(report.items.find((i) => i.paymentIntentId === paid.id)).toMatchObject({
+    result: 'missing-payment',
+    paymentId: `key=${paidKey}`,
+  });
+  expect(report.items.find((i) => i.paymentIntentId === unpaid.id)).toMatchObject({ result: 'ignored' });
+});
