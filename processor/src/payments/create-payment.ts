@@ -176,6 +176,20 @@ async function createOnce(
     stripe.paymentIntents.create(params, { idempotencyKey: `ct-payment-key:${key}:create:${digest(params)}` }),
   ]);
 
+  if (payment.interfaceId) {
+    // The payment of this cart version was made, and linked, by an earlier or concurrent request;
+    // it may be paid by now. Stripe answering the same parameters replays its creation, not its
+    // state: the payment goes on the cart (if that request did not get there) and the next pass
+    // takes it as the open payment, through the checks of `reuse`. A PaymentIntent made here for
+    // other parameters is never handed out.
+    await Promise.all([
+      payment.interfaceId === paymentIntent.id ? undefined : cancelUnlinked(deps, payment, paymentIntent),
+      expandedPayments(cart).some((p) => p.id === payment.id) ? undefined : ct.addPaymentToCart(cart, payment.id),
+    ]);
+    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+    return undefined;
+  }
+
   // The link and the cart update together: a concurrent request that sees the payment on the cart
   // before it names its PaymentIntent finishes it as its own (see `unlinkedPayment`) instead of
   // making another. A payment never changes its PaymentIntent: the one linked first wins.
@@ -193,11 +207,7 @@ async function createOnce(
   ]);
   if (linked.interfaceId !== paymentIntent.id) {
     // A concurrent request with other parameters linked its own: this one is never handed out.
-    await stripe.paymentIntents.cancel(
-      paymentIntent.id,
-      { cancellation_reason: 'duplicate' },
-      { idempotencyKey: `ct-payment:${payment.id}:cancel-unlinked:${paymentIntent.id}` },
-    );
+    await cancelUnlinked(deps, payment, paymentIntent);
     // The payment is on the cart: the next pass finds it as the open payment.
     if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
     return undefined;
@@ -215,6 +225,14 @@ async function createOnce(
     currency: paymentIntent.currency,
   };
 }
+
+/** Cancels a PaymentIntent that lost the link to its payment: nobody ever gets its client secret. */
+const cancelUnlinked = (deps: PaymentsDeps, payment: Payment, paymentIntent: Stripe.PaymentIntent) =>
+  deps.stripe.paymentIntents.cancel(
+    paymentIntent.id,
+    { cancellation_reason: 'duplicate' },
+    { idempotencyKey: `ct-payment:${payment.id}:cancel-unlinked:${paymentIntent.id}` },
+  );
 
 /** Creates the payment named `key`, or takes the one a concurrent or interrupted request made. */
 async function paymentWithKey(

@@ -11,6 +11,21 @@ import { syncExtras, type SyncHints } from './extras';
 
 const MAX_ATTEMPTS = 6;
 
+/**
+ * The payment is linked to another PaymentIntent than the one being synced (seen on a copy read
+ * after a version conflict, or passed in): nothing of this PaymentIntent is written on it.
+ */
+export class LinkedElsewhere extends Error {
+  constructor(
+    readonly paymentId: string,
+    readonly paymentIntentId: string,
+    readonly linkedTo: string,
+  ) {
+    super(`Payment ${paymentId} is linked to another PaymentIntent (${linkedTo}), not ${paymentIntentId}.`);
+    this.name = 'LinkedElsewhere';
+  }
+}
+
 export interface ConvergeOptions {
   /** Stripe's state read moments ago: the first plan uses it; after a conflict Stripe is read again. */
   snapshot?: PaymentIntentSnapshot;
@@ -82,6 +97,10 @@ export async function converge(
   for (let attempt = 1; ; attempt++) {
     matchedCart = undefined;
     if (attempt > 1 || !payment) payment = fresh = await deps.ct.getPayment(paymentId);
+    // Two PaymentIntents may name one payment; only the one it is linked to may write on it.
+    if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
+      throw new LinkedElsewhere(paymentId, paymentIntentId, payment.interfaceId);
+    }
     if (attempt > 1 || !snapshot) snapshot = await loadSnapshot(deps.stripe, paymentIntentId);
     const lists = listsNeeded(payment, snapshot, hints);
     if ((lists.refunds && !snapshot.refunds) || (lists.disputes && !snapshot.disputes)) {
@@ -95,6 +114,9 @@ export async function converge(
         // Money moves back only on commercetools' current word: another replica may have
         // accepted the payment (against the cart as it was then) since this copy was read.
         if (payment !== fresh) payment = fresh = await deps.ct.getPayment(paymentId);
+        if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
+          throw new LinkedElsewhere(paymentId, paymentIntentId, payment.interfaceId);
+        }
         if (!isAccepted(payment, snapshot.paymentIntent)) {
           snapshot = await releasePayment(deps, payment, snapshot, coverage.reason);
         }

@@ -111,9 +111,15 @@ export function planPaymentActions(
   facts: PaymentFacts,
   now: () => string = () => new Date().toISOString(),
 ): PaymentUpdateAction[] {
+  // A payment never changes its PaymentIntent: the one linked first is the one whose client secret
+  // was handed out. Planning another's money onto it would misreport both.
+  if (payment.interfaceId && payment.interfaceId !== facts.interfaceId) {
+    throw new Error(
+      `Planned ${facts.interfaceId} for payment ${payment.id}, which is linked to ${payment.interfaceId}.`,
+    );
+  }
   const actions: PaymentUpdateAction[] = [];
-  if (payment.interfaceId !== facts.interfaceId)
-    actions.push({ action: 'setInterfaceId', interfaceId: facts.interfaceId });
+  if (!payment.interfaceId) actions.push({ action: 'setInterfaceId', interfaceId: facts.interfaceId });
   // A PaymentIntent never leaves `succeeded` or `canceled`: a plan from an older read must not
   // show an earlier status again.
   const final = ['succeeded', 'canceled'].includes(payment.paymentStatus?.interfaceCode ?? '');

@@ -8,8 +8,8 @@ import { loadSnapshot } from '../stripe/snapshot';
 import { planPaymentActions } from './plan-actions';
 import { syncPaymentIntent } from './sync-payment-intent';
 
-/** States of a PaymentIntent nobody has confirmed. */
-const UNPAID: readonly string[] = ['requires_payment_method', 'requires_confirmation', 'canceled'];
+/** States of a PaymentIntent nobody has confirmed (a stored card makes it `requires_confirmation`). */
+const UNPAID: readonly string[] = ['requires_payment_method', 'requires_confirmation'];
 
 export interface ReconcileItem {
   paymentIntentId: string;
@@ -135,8 +135,14 @@ async function checkOne(
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     // Made alongside a payment commercetools then refused: its client secret was never handed
-    // out, so nobody can pay it. Not money missing from commercetools.
-    const neverHandedOut = named.key !== undefined && UNPAID.includes(pi.status) && pi.amount_received === 0;
+    // out, so nobody can pay it. Not money missing from commercetools. Anything that shows a
+    // payment attempt (a charge, an error, a status past the method) is reported.
+    const neverHandedOut =
+      named.key !== undefined &&
+      UNPAID.includes(pi.status) &&
+      pi.amount_received === 0 &&
+      !pi.latest_charge &&
+      !pi.last_payment_error;
     return {
       paymentIntentId,
       paymentId: seen.paymentId,
@@ -145,6 +151,10 @@ async function checkOne(
     };
   }
   const paymentId = (seen.paymentId = payment.id);
+  // Another PaymentIntent naming the same payment (never handed out): not this payment's money.
+  if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
+    return { paymentIntentId, paymentId, drift: [], result: 'ignored' };
+  }
   const method = paymentMethodType(snapshot);
   const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {
     interfaceId: paymentIntentId,

@@ -2,7 +2,7 @@ import { statusOf } from '../commercetools/port';
 import { describePaymentName, METADATA, namedPayment } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { loadSnapshot } from '../stripe/snapshot';
-import { converge, readCartAlongside, type Converged } from './converge';
+import { converge, LinkedElsewhere, readCartAlongside, type Converged } from './converge';
 import { isAccepted } from './coverage';
 import { snapshotShows } from './event-state';
 import { mergeHints, type SyncHints } from './extras';
@@ -71,6 +71,12 @@ export async function syncPaymentIntent(
   };
 }
 
+const foreign = (paymentIntentId: string): Extract<SyncResult, { status: 'ignored' }> => ({
+  status: 'ignored',
+  reason: 'the commercetools payment belongs to another PaymentIntent',
+  paymentIntentId,
+});
+
 /** Events that mean the payment may have just been authorized: its cart is about to be checked. */
 const AUTHORIZING = ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'charge.succeeded'];
 
@@ -121,8 +127,17 @@ async function applyNow(
       };
     }
   }
-  if (payment.interfaceId && payment.interfaceId !== pi.id) {
-    return { status: 'ignored', reason: 'the commercetools payment belongs to another PaymentIntent', paymentIntentId };
+  if (payment.interfaceId && payment.interfaceId !== pi.id) return foreign(paymentIntentId);
+  try {
+    return await converge(deps, payment.id, paymentIntentId, {
+      snapshot: base,
+      payment,
+      hints,
+      ...(cart ? { cart } : {}),
+    });
+  } catch (error) {
+    // Linked to another PaymentIntent since the copy above was read.
+    if (error instanceof LinkedElsewhere) return foreign(paymentIntentId);
+    throw error;
   }
-  return converge(deps, payment.id, paymentIntentId, { snapshot: base, payment, hints, ...(cart ? { cart } : {}) });
 }

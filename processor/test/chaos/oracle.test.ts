@@ -293,8 +293,15 @@ it('saved cards: one linked Stripe customer, one payment method per attached car
     paymentMethodStatus: 'Active',
   });
   const saving = offSession('pi_a', 5000, { setup_future_usage: 'off_session' });
+  // The payments of the off-session PaymentIntents, linked to them.
+  const linkedPayment = (id: string): [string, CtPayment] => [
+    `pay-${id}`,
+    { ...payment(tx('Charge', 'Success', 5000)), id: `pay-${id}`, interfaceId: id },
+  ];
+  const payments = new Map([linkedPayment('pi_a'), linkedPayment('pi_b')]);
   const saved = (over: Partial<FinalState['saved']>) =>
     state([saving], {
+      payments,
       saved: {
         stripeCustomers: [cus('cus_1')],
         attached: new Map([['cus_1', [{ id: 'pm_1' } as Stripe.PaymentMethod]]]),
@@ -322,6 +329,7 @@ it('saved cards: one linked Stripe customer, one payment method per attached car
   expect(reasons(saved({ jobs: [job('j1', 'pay-pi_a'), job('j2', 'pay-pi_a')] }))).toEqual(['i']);
   const twoCarts = (jobs: ReturnType<typeof job>[]) =>
     state([saving, offSession('pi_b', 5000, { setup_future_usage: 'off_session' })], {
+      payments,
       saved: {
         stripeCustomers: [cus('cus_1')],
         attached: new Map([

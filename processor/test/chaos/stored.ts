@@ -131,13 +131,10 @@ export function checkSavedCards(state: FinalState, ledger: Ledger): StoredFindin
       if (!method) continue;
       const origin = job.originPayment?.id ?? '(none)';
       jobsByOrigin.set(origin, (jobsByOrigin.get(origin) ?? 0) + 1);
-      // The PaymentIntent names its payment by id, or by key when the two were made together.
-      const originKey = state.payments.get(origin)?.key;
-      const paidWith = pis.find(
-        (f) =>
-          f.pi.metadata.ct_payment_id === origin ||
-          (originKey !== undefined && f.pi.metadata.ct_payment_key === originKey),
-      );
+      // The PaymentIntent the payment is linked to (linkage, invariant (e), checks that it names
+      // the payment); several may name it by key, only one is linked.
+      const linkedTo = state.payments.get(origin)?.interfaceId;
+      const paidWith = linkedTo ? state.pis.get(linkedTo) : undefined;
       if (!paidWith) flag(subject, `recurring payment job ${job.id}: its payment ${origin} has no PaymentIntent`);
       else if (pmOf(paidWith) !== method.token?.value)
         flag(

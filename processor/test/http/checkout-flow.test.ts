@@ -275,6 +275,28 @@ describe('D03 D04 D23: Stripe writes', () => {
     expect((await search()).map((p) => p.id)).toEqual([orphan!.id]);
   });
 
+  it('a request that read the cart before a twin made, linked and got paid its payment never hands out that PaymentIntent again', async () => {
+    const { sessionId, cartId } = await checkout(world);
+    const ct = world.sandbox.info.commercetools;
+    // The late request's cart read is answered 1.5 s late: it sees the cart before the twin's payment.
+    await call(`${ct}/_sandbox/faults`, {
+      json: { method: 'GET', path: `/sandbox/carts/${cartId}`, delayMs: 1500, phase: 'after', times: 1 },
+    });
+    try {
+      const late = call(`${processor.url}/payments`, { session: sessionId, json: {} });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const twin = await createPayment(processor, sessionId);
+      expect(await browserConfirm(world, twin.clientSecret, 'pm_card_visa')).not.toBeInstanceOf(Error);
+      const answer = await late;
+      // The same cart version names the same payment (its key), already linked and paid: the
+      // late request must not answer "pay this" with the paid PaymentIntent's secret.
+      expect('clientSecret' in answer.body).toBe(false);
+      expect([400, 409]).toContain(answer.status);
+    } finally {
+      await call(`${ct}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
+
   it('D23: one Stripe client per process with the API version pinned', () => {
     const client = processor.deps.stripe as unknown as { getApiField(name: string): unknown };
     expect(client.getApiField('version')).toBe('2026-10-28.endive');

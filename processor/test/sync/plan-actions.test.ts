@@ -36,6 +36,17 @@ describe('planPaymentActions', () => {
     ]);
   });
 
+  it("refuses to plan for a PaymentIntent other than the one the payment is linked to (another's transactions, or a relink, would be written)", () => {
+    expect(() =>
+      planPaymentActions(
+        aPayment({ interfaceId: 'pi_2' }),
+        [{ type: 'Charge', state: 'Success', centAmount: 2999, interactionId: 'ch_1' }],
+        { ...facts, statusCode: 'succeeded' },
+        now,
+      ),
+    ).toThrow(/pi_2/);
+  });
+
   it('is empty when commercetools already matches (duplicate events are no-ops)', () => {
     const payment = aPayment({
       interfaceId: 'pi_1',

@@ -48,7 +48,7 @@ it('events of a PaymentIntent whose commercetools payment does not exist are ans
   expect(item).toMatchObject({ result: 'missing-payment', paymentId: missing });
 });
 
-it('a PaymentIntent naming its payment by a key that does not exist: reported as missing when it took money, ignored when nobody ever paid it', async () => {
+it('a PaymentIntent naming its payment by a key that does not exist: reported as missing when anyone tried to pay it, ignored when nobody ever did', async () => {
   const since = new Date(Date.now() - 60_000);
   const stripe = stripeFor(world);
   const paidKey = `${randomUUID()}-3`;
@@ -67,6 +67,21 @@ it('a PaymentIntent naming its payment by a key that does not exist: reported as
     allowed_payment_method_types: ['card'],
     metadata: { ct_payment_key: `${randomUUID()}-3`, ct_cart_id: randomUUID(), ct_project_key: 'sandbox' },
   } as never);
+  // Someone tried to pay this one (declined): its client secret was out, so its payment is missing.
+  const tried = await stripe.paymentIntents
+    .create({
+      amount: 1500,
+      currency: 'eur',
+      confirm: true,
+      payment_method: 'pm_card_chargeDeclined',
+      allowed_payment_method_types: ['card'],
+      metadata: { ct_payment_key: `${randomUUID()}-3`, ct_cart_id: randomUUID(), ct_project_key: 'sandbox' },
+    } as never)
+    .then(
+      () => undefined,
+      (error: { raw?: { payment_intent?: { id: string; status: string } } }) => error.raw?.payment_intent,
+    );
+  expect(tried?.status).toBe('requires_payment_method');
   await quiesce(world, 20_000);
   expect(processor.logs.join('\n')).toContain(`key=${paidKey}`);
 
@@ -76,4 +91,5 @@ it('a PaymentIntent naming its payment by a key that does not exist: reported as
     paymentId: `key=${paidKey}`,
   });
   expect(report.items.find((i) => i.paymentIntentId === unpaid.id)).toMatchObject({ result: 'ignored' });
+  expect(report.items.find((i) => i.paymentIntentId === tried!.id)).toMatchObject({ result: 'missing-payment' });
 });

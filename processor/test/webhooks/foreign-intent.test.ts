@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { converge } from '../../src/sync/converge';
+import { syncPaymentIntent } from '../../src/sync/sync-payment-intent';
+import { stripeFor } from '../../testing/stripe';
+import { startWiredProcessor } from '../../testing/wired';
+import { checkout, startWorld, type Processor, type World } from '../../testing/world';
+
+let world: World;
+let processor: Processor;
+
+beforeAll(async () => {
+  world = await startWorld();
+  processor = await startWiredProcessor(world, { STRIPE_CAPTURE_METHOD: 'automatic' });
+});
+afterAll(async () => {
+  await processor?.close();
+  await world?.stop();
+});
+
+// Two PaymentIntents may name one payment (two requests of one cart version with different
+// choices; one whose payment commercetools refused at first): only the one linked first is ever
+// handed out, and no sync of the other may relink the payment or write its money on it.
+it('a sync of a PaymentIntent planned from a copy of the payment taken before it was linked to another one writes nothing', async () => {
+  const { cartId } = await checkout(world);
+  const { ct } = processor.deps.payments;
+  const stripe = stripeFor(world);
+  const key = `${cartId}-${randomUUID()}`;
+  const stale = await ct.createPayment({
+    key,
+    amountPlanned: { centAmount: 1500, currencyCode: 'EUR' },
+    paymentMethodInfo: { paymentInterface: 'stripe' },
+  });
+  const named = { ct_payment_key: key, ct_cart_id: cartId, ct_project_key: 'sandbox' };
+  const winner = await stripe.paymentIntents.create({
+    amount: 1500,
+    currency: 'eur',
+    allowed_payment_method_types: ['card'],
+    metadata: named,
+  } as never);
+  await ct.updatePayment(stale, () => [{ action: 'setInterfaceId', interfaceId: winner.id }]);
+  // The other one, paid (say, with a leaked secret or by a dashboard user): it has money to record.
+  const other = await stripe.paymentIntents.create({
+    amount: 1500,
+    currency: 'eur',
+    confirm: true,
+    payment_method: 'pm_card_visa',
+    allowed_payment_method_types: ['card'],
+    metadata: named,
+  } as never);
+
+  // A replica whose copy of the payment is the one from before the link.
+  await expect(converge(processor.deps.payments, stale.id, other.id, { payment: stale })).rejects.toThrow(
+    /another PaymentIntent/,
+  );
+  expect(await syncPaymentIntent(processor.deps.payments, other.id)).toMatchObject({ status: 'ignored' });
+  const after = await processor.deps.sdk.ctAPI.payment.getPaymentById(stale.id);
+  expect(after.interfaceId).toBe(winner.id);
+  expect(after.transactions).toEqual([]);
+});
