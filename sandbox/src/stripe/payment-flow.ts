@@ -51,7 +51,8 @@ export class PaymentFlow {
       : data
         ? this.methods.create(data, 'payment_method_data')
         : typeof pi.payment_method === 'string'
-          ? this.methods.get(pi.payment_method)
+          ? // Chosen when the PaymentIntent was made; detached since, it can no longer pay.
+            this.methods.resolve(pi.payment_method)
           : undefined;
     if (!pm) {
       throw invalid(

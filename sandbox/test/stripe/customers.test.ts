@@ -124,6 +124,29 @@ describe('payment methods', () => {
   });
 });
 
+describe('detached payment methods', () => {
+  it('a PaymentMethod detached after a PaymentIntent was made with it cannot confirm that PaymentIntent', async () => {
+    const customer = await h.stripe.customers.create({});
+    const pm = await h.stripe.paymentMethods.create({ type: 'card', card: { token: 'pm_card_visa' } } as never);
+    await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    const pi = await h.stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: pm.id,
+      allowed_payment_method_types: ['card'],
+    } as never);
+    expect(pi.status).toBe('requires_confirmation');
+    await h.stripe.paymentMethods.detach(pm.id);
+    // Detachment is permanent: the PaymentMethod can no longer pay, whenever it was chosen.
+    expect(await stripeError(h.stripe.paymentIntents.confirm(pi.id))).toMatchObject({
+      statusCode: 400,
+      param: 'payment_method',
+    });
+    expect((await h.stripe.paymentIntents.retrieve(pi.id)).status).toBe('requires_confirmation');
+  });
+});
+
 describe('saved cards and off-session payments', () => {
   const offSession = (customer: string, paymentMethod: string) =>
     h.stripe.paymentIntents.create({
