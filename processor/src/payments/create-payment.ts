@@ -212,6 +212,13 @@ async function createOnce(
     if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
     return undefined;
   }
+  if (replayed(paymentIntent)) {
+    // Stripe answered with the creation an earlier or concurrent request made (same key and
+    // parameters), not with the PaymentIntent as it is now: that request may have handed it out
+    // and the shopper paid it meanwhile. The next pass reads it (`reuse`) before handing it out.
+    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+    return undefined;
+  }
   // Its webhooks, when this process receives them, read the cart alongside Stripe.
   deps.reads.rememberCheckout(paymentIntent.id, { paymentId: payment.id, cartId: cart.id });
   deps.log.info(
@@ -225,6 +232,10 @@ async function createOnce(
     currency: paymentIntent.currency,
   };
 }
+
+/** Whether Stripe replayed an earlier request's answer for this idempotency key (`Idempotent-Replayed`). */
+const replayed = (answer: Stripe.Response<Stripe.PaymentIntent>): boolean =>
+  answer.lastResponse?.headers?.['idempotent-replayed'] === 'true';
 
 /** Cancels a PaymentIntent that lost the link to its payment: nobody ever gets its client secret. */
 const cancelUnlinked = (deps: PaymentsDeps, payment: Payment, paymentIntent: Stripe.PaymentIntent) =>

@@ -40,6 +40,28 @@ export function authorizedAmount(snapshot: PaymentIntentSnapshot): number | unde
   return charge && charge.status === 'succeeded' ? charge.amount : undefined;
 }
 
+/** States a PaymentIntent can be in without anyone having tried to pay it. */
+const UNTOUCHED: readonly string[] = ['requires_payment_method', 'requires_confirmation', 'canceled'];
+
+/**
+ * Whether anyone ever tried to pay the PaymentIntent: a charge (a released authorization
+ * included), a payment error, money received or capturable, or a state past choosing the method.
+ */
+export function wasAttempted(
+  pi: Pick<
+    Stripe.PaymentIntent,
+    'status' | 'amount_received' | 'amount_capturable' | 'latest_charge' | 'last_payment_error'
+  >,
+): boolean {
+  return (
+    !UNTOUCHED.includes(pi.status) ||
+    pi.amount_received > 0 ||
+    pi.amount_capturable > 0 ||
+    Boolean(pi.latest_charge) ||
+    Boolean(pi.last_payment_error)
+  );
+}
+
 /** The payment was released by the connector because the cart changed while the shopper paid. */
 export function releasedForCartChange(snapshot: PaymentIntentSnapshot): boolean {
   const { paymentIntent: pi, charge } = snapshot;

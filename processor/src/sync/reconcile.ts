@@ -6,17 +6,18 @@ import { upstreamFailureOf } from '../upstream/failure';
 import { desiredCtTransactions, paymentMethodType } from './apply';
 import { loadSnapshot } from '../stripe/snapshot';
 import { planPaymentActions } from './plan-actions';
+import { wasAttempted } from './coverage';
 import { syncPaymentIntent } from './sync-payment-intent';
-
-/** States of a PaymentIntent nobody has confirmed (a stored card makes it `requires_confirmation`). */
-const UNPAID: readonly string[] = ['requires_payment_method', 'requires_confirmation'];
 
 export interface ReconcileItem {
   paymentIntentId: string;
   paymentId?: string;
   /** Update actions commercetools lacked (what drifted). */
   drift: string[];
-  /** `missing-payment`: the PaymentIntent names a commercetools payment that does not exist. */
+  /**
+   * `missing-payment`: the PaymentIntent names a commercetools payment that does not exist, or
+   * took money while its payment is linked to another PaymentIntent: money no payment records.
+   */
   result: 'in-sync' | 'fixed' | 'would-fix' | 'ignored' | 'missing-payment' | 'failed';
   error?: string;
 }
@@ -137,12 +138,7 @@ async function checkOne(
     // Made alongside a payment commercetools then refused: its client secret was never handed
     // out, so nobody can pay it. Not money missing from commercetools. Anything that shows a
     // payment attempt (a charge, an error, a status past the method) is reported.
-    const neverHandedOut =
-      named.key !== undefined &&
-      UNPAID.includes(pi.status) &&
-      pi.amount_received === 0 &&
-      !pi.latest_charge &&
-      !pi.last_payment_error;
+    const neverHandedOut = named.key !== undefined && !wasAttempted(pi);
     return {
       paymentIntentId,
       paymentId: seen.paymentId,
@@ -151,9 +147,10 @@ async function checkOne(
     };
   }
   const paymentId = (seen.paymentId = payment.id);
-  // Another PaymentIntent naming the same payment (never handed out): not this payment's money.
+  // Another PaymentIntent naming the same payment, never handed out: nothing to record, unless
+  // somebody paid it anyway (a dashboard, a leaked secret): money no payment records.
   if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
-    return { paymentIntentId, paymentId, drift: [], result: 'ignored' };
+    return { paymentIntentId, paymentId, drift: [], result: wasAttempted(pi) ? 'missing-payment' : 'ignored' };
   }
   const method = paymentMethodType(snapshot);
   const drift = planPaymentActions(payment, desiredCtTransactions(payment, snapshot), {

@@ -1,9 +1,11 @@
+import type { Payment } from '@commercetools/platform-sdk';
+import type Stripe from 'stripe';
 import { statusOf } from '../commercetools/port';
 import { describePaymentName, METADATA, namedPayment } from '../core/metadata';
 import type { PaymentsDeps } from '../core/deps';
 import { loadSnapshot } from '../stripe/snapshot';
 import { converge, LinkedElsewhere, readCartAlongside, type Converged } from './converge';
-import { isAccepted } from './coverage';
+import { isAccepted, wasAttempted } from './coverage';
 import { snapshotShows } from './event-state';
 import { mergeHints, type SyncHints } from './extras';
 import { ensureOrder, type OrderResult } from './orders';
@@ -25,6 +27,8 @@ export type SyncResult =
       paymentIntentId: string;
       /** The commercetools payment the PaymentIntent names, when it does not exist. */
       missingPaymentId?: string;
+      /** The PaymentIntent took money that its payment, linked to another one, does not record. */
+      unrecordedOn?: string;
     };
 
 /**
@@ -71,10 +75,14 @@ export async function syncPaymentIntent(
   };
 }
 
-const foreign = (paymentIntentId: string): Extract<SyncResult, { status: 'ignored' }> => ({
+const foreign = (
+  paymentIntent: Stripe.PaymentIntent,
+  payment: Payment,
+): Extract<SyncResult, { status: 'ignored' }> => ({
   status: 'ignored',
   reason: 'the commercetools payment belongs to another PaymentIntent',
-  paymentIntentId,
+  paymentIntentId: paymentIntent.id,
+  ...(wasAttempted(paymentIntent) ? { unrecordedOn: payment.id } : {}),
 });
 
 /** Events that mean the payment may have just been authorized: its cart is about to be checked. */
@@ -127,7 +135,7 @@ async function applyNow(
       };
     }
   }
-  if (payment.interfaceId && payment.interfaceId !== pi.id) return foreign(paymentIntentId);
+  if (payment.interfaceId && payment.interfaceId !== pi.id) return foreign(pi, payment);
   try {
     return await converge(deps, payment.id, paymentIntentId, {
       snapshot: base,
@@ -137,7 +145,7 @@ async function applyNow(
     });
   } catch (error) {
     // Linked to another PaymentIntent since the copy above was read.
-    if (error instanceof LinkedElsewhere) return foreign(paymentIntentId);
+    if (error instanceof LinkedElsewhere) return foreign(pi, payment);
     throw error;
   }
 }

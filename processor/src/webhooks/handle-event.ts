@@ -45,7 +45,12 @@ export async function handleEvent(
       events: [{ id: event.id, type: event.type, created: event.created, object: event.data.object }],
     });
     if (result.status === 'ignored') {
-      if (result.missingPaymentId) {
+      if (result.unrecordedOn) {
+        deps.log.warn(
+          { ...log, paymentIntentId, paymentId: result.unrecordedOn, reason: result.reason },
+          'webhook ignored: the PaymentIntent took money its commercetools payment does not record, being linked to another one (reconcile lists it)',
+        );
+      } else if (result.missingPaymentId) {
         // Money may sit at Stripe with nothing in commercetools: worth an operator's look.
         deps.log.warn(
           { ...log, paymentIntentId, paymentId: result.missingPaymentId, reason: result.reason },

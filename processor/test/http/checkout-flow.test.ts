@@ -297,6 +297,34 @@ describe('D03 D04 D23: Stripe writes', () => {
     }
   });
 
+  it('a request that finds the payment on the cart not linked yet, and whose link lands after the twin linked it and the shopper paid, hands out nothing', async () => {
+    const { sessionId } = await checkout(world);
+    const ct = world.sandbox.info.commercetools;
+    // The twin's link lands after 1 s; the late request's link after 3 s (after the shopper paid).
+    await call(`${ct}/_sandbox/faults`, {
+      json: [
+        { method: 'POST', path: '/sandbox/payments/*', delayMs: 1000, times: 1 },
+        { method: 'POST', path: '/sandbox/payments/*', delayMs: 3000, times: 1 },
+      ],
+    });
+    try {
+      const twin = call(`${processor.url}/payments`, { session: sessionId, json: {} });
+      // The twin's payment is on the cart, its link still on the way.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const late = call(`${processor.url}/payments`, { session: sessionId, json: {} });
+      const paid = await twin;
+      expect(paid.status).toBe(200);
+      expect(await browserConfirm(world, paid.body.clientSecret, 'pm_card_visa')).not.toBeInstanceOf(Error);
+      expect((await confirm(processor, sessionId, paid.body.paymentReference)).body.outcome).toBe('approved');
+      const answer = await late;
+      // Stripe replays the same PaymentIntent's creation to the late request: not its state now.
+      expect('clientSecret' in answer.body).toBe(false);
+      expect([400, 409]).toContain(answer.status);
+    } finally {
+      await call(`${ct}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
+
   it('D23: one Stripe client per process with the API version pinned', () => {
     const client = processor.deps.stripe as unknown as { getApiField(name: string): unknown };
     expect(client.getApiField('version')).toBe('2026-10-28.endive');

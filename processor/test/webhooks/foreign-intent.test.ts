@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { converge } from '../../src/sync/converge';
+import { reconcile } from '../../src/sync/reconcile';
 import { syncPaymentIntent } from '../../src/sync/sync-payment-intent';
 import { stripeFor } from '../../testing/stripe';
 import { startWiredProcessor } from '../../testing/wired';
@@ -56,4 +57,63 @@ it('a sync of a PaymentIntent planned from a copy of the payment taken before it
   const after = await processor.deps.sdk.ctAPI.payment.getPaymentById(stale.id);
   expect(after.interfaceId).toBe(winner.id);
   expect(after.transactions).toEqual([]);
+
+  // Money that no payment records: reconcile reports it, the webhook path warns; an unpaid
+  // PaymentIntent of the same key (never handed out) is ignored.
+  const unpaid = await stripe.paymentIntents.create({
+    amount: 1500,
+    currency: 'eur',
+    allowed_payment_method_types: ['card'],
+    metadata: named,
+  } as never);
+  const report = await reconcile(processor.deps.payments, new Date(Date.now() - 60_000), { dryRun: true });
+  expect(report.items.find((i) => i.paymentIntentId === other.id)).toMatchObject({
+    result: 'missing-payment',
+    paymentId: stale.id,
+  });
+  expect(report.items.find((i) => i.paymentIntentId === unpaid.id)).toMatchObject({ result: 'ignored' });
+  const warned = processor.logs
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes(other.id) && line.includes('"level":40'));
+  expect(warned.length).toBeGreaterThan(0);
+});
+
+it('the same when the cart asks exactly what the other PaymentIntent took: the write from the old copy conflicts, and the copy read again shows the link', async () => {
+  const { cartId } = await checkout(world);
+  const { ct } = processor.deps.payments;
+  const stripe = stripeFor(world);
+  const cart = await processor.deps.sdk.ctAPI.cart.getCartById(cartId);
+  const amount = cart.taxedPrice?.totalGross.centAmount ?? cart.totalPrice.centAmount;
+  const key = `${cartId}-${randomUUID()}`;
+  const stale = await ct.createPayment({
+    key,
+    amountPlanned: { centAmount: amount, currencyCode: 'EUR' },
+    paymentMethodInfo: { paymentInterface: 'stripe' },
+  });
+  const named = { ct_payment_key: key, ct_cart_id: cartId, ct_project_key: 'sandbox' };
+  const winner = await stripe.paymentIntents.create({
+    amount,
+    currency: 'eur',
+    allowed_payment_method_types: ['card'],
+    metadata: named,
+  } as never);
+  await ct.updatePayment(stale, () => [{ action: 'setInterfaceId', interfaceId: winner.id }]);
+  const other = await stripe.paymentIntents.create({
+    amount,
+    currency: 'eur',
+    confirm: true,
+    payment_method: 'pm_card_visa',
+    allowed_payment_method_types: ['card'],
+    metadata: named,
+  } as never);
+
+  await expect(converge(processor.deps.payments, stale.id, other.id, { payment: stale })).rejects.toThrow(
+    /another PaymentIntent/,
+  );
+  const after = await processor.deps.sdk.ctAPI.payment.getPaymentById(stale.id);
+  expect(after.interfaceId).toBe(winner.id);
+  expect(after.transactions).toEqual([]);
+  // Nothing given back either: the other PaymentIntent's money is not this payment's to move.
+  expect((await stripe.refunds.list({ payment_intent: other.id })).data).toEqual([]);
 });
