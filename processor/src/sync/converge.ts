@@ -26,6 +26,12 @@ export class LinkedElsewhere extends Error {
   }
 }
 
+function mustBeLinkedTo(payment: Payment, paymentIntentId: string): void {
+  if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
+    throw new LinkedElsewhere(payment.id, paymentIntentId, payment.interfaceId);
+  }
+}
+
 export interface ConvergeOptions {
   /** Stripe's state read moments ago: the first plan uses it; after a conflict Stripe is read again. */
   snapshot?: PaymentIntentSnapshot;
@@ -98,9 +104,7 @@ export async function converge(
     matchedCart = undefined;
     if (attempt > 1 || !payment) payment = fresh = await deps.ct.getPayment(paymentId);
     // Two PaymentIntents may name one payment; only the one it is linked to may write on it.
-    if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
-      throw new LinkedElsewhere(paymentId, paymentIntentId, payment.interfaceId);
-    }
+    mustBeLinkedTo(payment, paymentIntentId);
     if (attempt > 1 || !snapshot) snapshot = await loadSnapshot(deps.stripe, paymentIntentId);
     const lists = listsNeeded(payment, snapshot, hints);
     if ((lists.refunds && !snapshot.refunds) || (lists.disputes && !snapshot.disputes)) {
@@ -114,9 +118,7 @@ export async function converge(
         // Money moves back only on commercetools' current word: another replica may have
         // accepted the payment (against the cart as it was then) since this copy was read.
         if (payment !== fresh) payment = fresh = await deps.ct.getPayment(paymentId);
-        if (payment.interfaceId && payment.interfaceId !== paymentIntentId) {
-          throw new LinkedElsewhere(paymentId, paymentIntentId, payment.interfaceId);
-        }
+        mustBeLinkedTo(payment, paymentIntentId);
         if (!isAccepted(payment, snapshot.paymentIntent)) {
           snapshot = await releasePayment(deps, payment, snapshot, coverage.reason);
         }
