@@ -134,9 +134,8 @@ async function createOnce(
   // interrupted. It is finished with the same parameters, hence the same idempotency key and
   // PaymentIntent, instead of a second payment being made.
   const pending = unlinkedPayment(cart, amount);
-  // One payment per cart version: a concurrent request, or an earlier one that was interrupted,
-  // finds it by its key and finishes it with the same idempotency keys instead of making another.
-  // The PaymentIntent names the payment by this key (D04), so the two are made at the same time.
+  // One payment per cart version, found by its key by a concurrent or interrupted request, which
+  // finishes it; the PaymentIntent names it by that key (D04), so the two are made at once.
   const key = pending?.key ?? `${cart.id}-${cart.version}`;
 
   const params: Stripe.PaymentIntentCreateParams = {
@@ -176,24 +175,22 @@ async function createOnce(
     stripe.paymentIntents.create(params, { idempotencyKey: `ct-payment-key:${key}:create:${digest(params)}` }),
   ]);
 
+  const onCart = expandedPayments(cart).some((p) => p.id === payment.id);
   if (payment.interfaceId) {
     // The payment of this cart version was made, and linked, by an earlier or concurrent request;
-    // it may be paid by now. Stripe answering the same parameters replays its creation, not its
-    // state: the payment goes on the cart (if that request did not get there) and the next pass
-    // takes it as the open payment, through the checks of `reuse`. A PaymentIntent made here for
-    // other parameters is never handed out.
+    // it may be paid by now (Stripe replays the creation, not the state). It goes on the cart, if
+    // that request did not get there, and the next pass takes it through the checks of `reuse`.
+    // A PaymentIntent made here for other parameters is never handed out.
     await Promise.all([
       payment.interfaceId === paymentIntent.id ? undefined : cancelUnlinked(deps, payment, paymentIntent),
-      expandedPayments(cart).some((p) => p.id === payment.id) ? undefined : ct.addPaymentToCart(cart, payment.id),
+      onCart ? undefined : ct.addPaymentToCart(cart, payment.id),
     ]);
-    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-    return undefined;
+    return nextPass(mayAdopt);
   }
 
   // The link and the cart update together: a concurrent request that sees the payment on the cart
   // before it names its PaymentIntent finishes it as its own (see `unlinkedPayment`) instead of
   // making another. A payment never changes its PaymentIntent: the one linked first wins.
-  const onCart = expandedPayments(cart).some((p) => p.id === payment.id);
   const [linked] = await Promise.all([
     ct.updatePayment(payment, (current) =>
       current.interfaceId
@@ -206,18 +203,16 @@ async function createOnce(
     onCart ? undefined : ct.addPaymentToCart(cart, payment.id),
   ]);
   if (linked.interfaceId !== paymentIntent.id) {
-    // A concurrent request with other parameters linked its own: this one is never handed out.
+    // A concurrent request with other parameters linked its own: this one is never handed out,
+    // and the next pass finds that one on the cart as the open payment.
     await cancelUnlinked(deps, payment, paymentIntent);
-    // The payment is on the cart: the next pass finds it as the open payment.
-    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-    return undefined;
+    return nextPass(mayAdopt);
   }
   if (replayed(paymentIntent)) {
     // Stripe answered with the creation an earlier or concurrent request made (same key and
     // parameters), not with the PaymentIntent as it is now: that request may have handed it out
     // and the shopper paid it meanwhile. The next pass reads it (`reuse`) before handing it out.
-    if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
-    return undefined;
+    return nextPass(mayAdopt);
   }
   // Its webhooks, when this process receives them, read the cart alongside Stripe.
   deps.reads.rememberCheckout(paymentIntent.id, { paymentId: payment.id, cartId: cart.id });
@@ -231,6 +226,12 @@ async function createOnce(
     amount: paymentIntent.amount,
     currency: paymentIntent.currency,
   };
+}
+
+/** Leaves the request to the next pass, which finds the payment on the cart; the last pass answers 409. */
+function nextPass(mayAdopt: boolean): undefined {
+  if (!mayAdopt) throw conflict('ConcurrentModification', 'The payment for this cart is being created; retry.');
+  return undefined;
 }
 
 /** Whether Stripe replayed an earlier request's answer for this idempotency key (`Idempotent-Replayed`). */
